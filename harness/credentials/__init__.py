@@ -1,0 +1,1 @@
+"""Credential dictionaries (data files) and the bounded attempt engine."""

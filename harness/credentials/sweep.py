@@ -1,0 +1,119 @@
+"""The bounded credential sweep: many connections at once, capped in count, rate and time."""
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+
+from harness.credentials.dictionary import Pair
+from harness.transports.outcome import LoginResult
+from harness.verdict import Inconclusive
+
+# Tries a batch of pairs on one connection; returns results for the leading pairs it could try.
+BatchAttempt = Callable[[Sequence[Pair]], list[LoginResult]]
+
+
+@dataclass(frozen=True)
+class SweepLimits:
+    """Every sweep stops by itself: at most `max_attempts`, `rate` per second, `deadline_s` in all."""
+
+    max_attempts: int = 1000
+    rate: float = 50.0
+    deadline_s: float = 120.0
+    concurrency: int = 16
+    batch: int = 1
+    lockout_after: int = 3  # consecutive lockout answers that stop the sweep
+
+
+@dataclass
+class SweepOutcome:
+    """What the sweep tried and saw."""
+
+    accepted: list[tuple[Pair, str]] = field(default_factory=list)
+    refused: int = 0
+    errors: list[str] = field(default_factory=list)
+    untried: int = 0
+    lockout: bool = False
+    stopped_by: str = ""
+    seconds: float = 0.0
+
+    @property
+    def tried(self) -> int:
+        return self.refused + len(self.accepted)
+
+
+class _RateGate:
+    """Lets attempts start no faster than `rate` per second."""
+
+    def __init__(self, rate: float) -> None:
+        self.interval = 1.0 / rate
+        self.next = time.monotonic()
+        self.lock = threading.Lock()
+
+    def wait(self, count: int) -> None:
+        with self.lock:
+            now = time.monotonic()
+            start = max(now, self.next)
+            self.next = start + self.interval * count
+        time.sleep(max(0.0, start - now))
+
+
+def sweep(pairs: Sequence[Pair], attempt: BatchAttempt, limits: SweepLimits) -> SweepOutcome:
+    """Try `pairs` with `attempt`, stopping at a success, a lockout, or any limit."""
+    outcome = SweepOutcome()
+    queue = list(pairs[: limits.max_attempts])
+    outcome.untried = len(pairs) - len(queue)
+    gate = _RateGate(limits.rate)
+    started = time.monotonic()
+    consecutive_lockouts = 0
+
+    def run(batch: list[Pair]) -> tuple[list[Pair], list[LoginResult] | str]:
+        gate.wait(len(batch))
+        try:
+            return batch, attempt(batch)
+        except Inconclusive as error:
+            return batch, str(error)
+
+    with ThreadPoolExecutor(max_workers=limits.concurrency) as pool:
+        running: set[Future[tuple[list[Pair], list[LoginResult] | str]]] = set()
+        while queue or running:
+            stop = _stop_reason(outcome, started, limits)
+            while queue and not stop and len(running) < limits.concurrency:
+                batch, queue = queue[: limits.batch], queue[limits.batch :]
+                running.add(pool.submit(run, batch))
+            if stop:
+                outcome.stopped_by = outcome.stopped_by or stop
+                outcome.untried += len(queue)
+                queue = []
+            if not running:
+                break
+            done, running = wait(running, timeout=1.0, return_when=FIRST_COMPLETED)
+            for future in done:
+                batch, results = future.result()
+                if isinstance(results, str):
+                    outcome.errors.append(f"{batch[0].username}: {results}")
+                    continue
+                for pair, result in zip(batch, results, strict=False):
+                    consecutive_lockouts = consecutive_lockouts + 1 if result.lockout else 0
+                    if result.accepted:
+                        outcome.accepted.append((pair, result.detail))
+                    else:
+                        outcome.refused += 1
+                if consecutive_lockouts >= limits.lockout_after:
+                    outcome.lockout = True
+                queue = batch[len(results) :] + queue
+    outcome.seconds = time.monotonic() - started
+    return outcome
+
+
+def _stop_reason(outcome: SweepOutcome, started: float, limits: SweepLimits) -> str:
+    if outcome.accepted:
+        return "a login succeeded"
+    if outcome.lockout:
+        return "the unit locked out repeated failures"
+    if time.monotonic() - started > limits.deadline_s:
+        return f"the {limits.deadline_s:.0f} s deadline"
+    if len(outcome.errors) > 20:
+        return "too many connection errors"
+    return ""

@@ -1,0 +1,1 @@
+"""Power drivers: each cuts and restores a unit's supply."""

@@ -1,0 +1,303 @@
+"""The device profile: the vendor's declaration (ICS + IXIT), validated into a typed model."""
+
+import ipaddress
+import os
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationInfo,
+    model_validator,
+)
+
+from harness.verdict import Verdict
+
+PROFILE_FORMAT = 1
+
+
+class Declared(BaseModel):
+    """Every part of a profile: unknown keys are errors, values are immutable once loaded."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class EnvSecret(Declared):
+    """A secret read from an environment variable."""
+
+    env: str
+
+
+class FileSecret(Declared):
+    """A secret read from a file (first line), relative to the profile's folder."""
+
+    file: str
+
+
+def _resolve_secret(value: Any, info: ValidationInfo) -> Any:
+    if isinstance(value, dict) and set(value) == {"env"}:
+        name = str(value["env"])
+        if name not in os.environ:
+            raise ValueError(f"environment variable {name} is not set")
+        return os.environ[name]
+    if isinstance(value, dict) and set(value) == {"file"}:
+        base = Path((info.context or {}).get("base", "."))
+        path = base / str(value["file"])
+        try:
+            return path.read_text(encoding="utf-8").splitlines()[0]
+        except (OSError, IndexError) as error:
+            raise ValueError(f"cannot read a secret from {path}: {error}") from error
+    if isinstance(value, dict):
+        raise ValueError("a secret is a string, {env: NAME} or {file: PATH}")
+    return value
+
+
+def _relative_to_profile(value: Path, info: ValidationInfo) -> Path:
+    base = Path((info.context or {}).get("base", "."))
+    return value if value.is_absolute() else (base / value).resolve()
+
+
+ProfilePath = Annotated[Path, AfterValidator(_relative_to_profile)]
+
+Secret = Annotated[
+    SecretStr,
+    BeforeValidator(_resolve_secret, json_schema_input_type=str | EnvSecret | FileSecret),
+]
+
+
+class Equipment(Declared):
+    """What the report names: the unit under test."""
+
+    name: str
+    model: str
+    manufacturer: str
+    serial: str
+    firmware_version: str
+    kind: Literal["router", "camera", "recorder", "gateway", "other"] = "other"
+
+
+class Lab(Declared):
+    """The networks the run may send to; anything else is refused by the scope guard."""
+
+    networks: Annotated[list[ipaddress.IPv4Network | ipaddress.IPv6Network], Field(min_length=1)]
+    allow_routed: bool = Field(False, description="allow targets reached through a gateway")
+
+
+class Unit(Declared):
+    """Where the unit is and how long it takes to come back after power is restored."""
+
+    address: ipaddress.IPv4Address | ipaddress.IPv6Address
+    boot_timeout_s: Annotated[float, Field(gt=0, le=600)] = 60.0
+    connect_timeout_s: Annotated[float, Field(gt=0, le=60)] = 5.0
+
+
+class Credential(Declared):
+    """An ID/password pair. `published` marks a default printed in the public manual (not redacted)."""
+
+    username: str
+    password: Secret
+    published: bool = False
+
+
+class CsrfToken(Declared):
+    """Where the unit's CSRF token comes from and which form field carries it back."""
+
+    field: str
+    cookie: str | None = None
+    page: str | None = None
+    pattern: str | None = Field(None, description="regex with one group, applied to `page`")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> "CsrfToken":
+        if (self.cookie is None) == (self.page is None or self.pattern is None):
+            raise ValueError("give either `cookie`, or both `page` and `pattern`")
+        return self
+
+
+class BasicLogin(Declared):
+    """HTTP basic or digest authentication, checked against a path that needs it."""
+
+    method: Literal["basic", "digest"]
+    check_path: str = Field(description="a path that answers 200 only when authenticated")
+
+
+class FormLogin(Declared):
+    """An HTML form login; success is the session cookie being set."""
+
+    method: Literal["form"]
+    path: str = "/login"
+    username_field: str = "username"
+    password_field: str = "password"
+    session_cookie: str
+    failure_text: str | None = Field(None, description="text shown on a refused login")
+    csrf: CsrfToken | None = None
+
+
+class JsonLogin(Declared):
+    """A JSON login API returning a token that later requests carry in a header."""
+
+    method: Literal["json"]
+    path: str
+    username_field: str = "username"
+    password_field: str = "password"
+    token_field: str = "token"
+    token_header: str = "Authorization"
+    token_prefix: str = "Bearer "
+
+
+HttpLogin = Annotated[BasicLogin | FormLogin | JsonLogin, Field(discriminator="method")]
+
+
+class ProtectedPath(Declared):
+    """A setting the unit must guard: reading it and changing it both need authentication."""
+
+    path: str
+    read: bool = True
+    marker: str | None = Field(None, description="text present only in the authorised answer")
+    change: dict[str, str] | None = Field(
+        None, description="fields of a change request; '{probe}' is replaced by a unique value"
+    )
+    body: Literal["form", "json"] = "form"
+    read_back: str | None = Field(None, description="path to read the setting back (default: path)")
+
+
+class HttpInterface(Declared):
+    """A web admin."""
+
+    kind: Literal["http"]
+    port: int = Field(80, ge=1, le=65535)
+    tls: bool = False
+    login: HttpLogin
+    protected: list[ProtectedPath] = []
+
+
+class SshInterface(Declared):
+    """An SSH server; `username` is the account the unit's credential applies to."""
+
+    kind: Literal["ssh"]
+    port: int = Field(22, ge=1, le=65535)
+    username: str | None = None
+
+
+class TelnetInterface(Declared):
+    """A telnet server."""
+
+    kind: Literal["telnet"]
+    port: int = Field(23, ge=1, le=65535)
+
+
+Interface = Annotated[HttpInterface | SshInterface | TelnetInterface, Field(discriminator="kind")]
+
+
+class FirstUse(Declared):
+    """Which TER item-2 path the vendor claims for the preset ID/password."""
+
+    claim: Literal["forced_change", "unique_per_unit", "equivalent_measure"]
+    evidence: str | None = Field(None, description="document reference for an equivalent measure")
+
+    @model_validator(mode="after")
+    def _measure_has_evidence(self) -> "FirstUse":
+        if self.claim == "equivalent_measure" and not self.evidence:
+            raise ValueError("an equivalent measure needs `evidence` (the document reviewed)")
+        return self
+
+
+class PasswordChange(Declared):
+    """How to change the password over the web admin; fields take {current} and {new}."""
+
+    interface: Literal["http"] = "http"
+    path: str
+    body: Literal["form", "json"] = "form"
+    fields: dict[str, str]
+
+
+class VersionProbe(Declared):
+    """How to read the firmware version: a JSON field of an (authenticated) web answer."""
+
+    interface: Literal["http"] = "http"
+    path: str
+    json_field: str
+
+
+class Update(Declared):
+    """How to install an update image and which version it must bring."""
+
+    interface: Literal["http"] = "http"
+    path: str
+    field: str = "image"
+    image: ProfilePath
+    expected_version: str
+
+
+class Firmware(Declared):
+    """Reading and updating the unit's software (TER item 3)."""
+
+    version: VersionProbe
+    update: Update
+
+
+class NetnsPowerSettings(Declared):
+    """Power for a reference device in a network namespace."""
+
+    driver: Literal["netns"]
+    namespace: str
+    boot: ProfilePath
+    console_log: ProfilePath | None = None
+
+
+class ManualPowerSettings(Declared):
+    """An operator switches power by hand when asked."""
+
+    driver: Literal["manual"]
+
+
+PowerSettings = Annotated[NetnsPowerSettings | ManualPowerSettings, Field(discriminator="driver")]
+
+
+class DeviceProfile(Declared):
+    """A unit's declaration: identity, where it is, what it exposes and how to operate it."""
+
+    tekigo_profile: Literal[1] = Field(description="profile format version")
+    equipment: Equipment
+    unit: Unit
+    lab: Lab
+    interfaces: Annotated[list[Interface], Field(min_length=1)]
+    factory_default: Credential
+    new_password: Secret = Field(description="the password the harness sets at first use")
+    first_use: FirstUse
+    password_change: PasswordChange
+    firmware: Firmware
+    power: PowerSettings
+    expected: dict[str, Verdict] | None = Field(
+        None, description="reference devices only: the verdict each requirement must get"
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "DeviceProfile":
+        if not any(self.unit.address in network for network in self.lab.networks):
+            raise ValueError(
+                f"unit.address {self.unit.address} is outside lab.networks; the harness sends nothing there"
+            )
+        if self.new_password.get_secret_value() == self.factory_default.password.get_secret_value():
+            raise ValueError("new_password must differ from the factory default")
+        if not self.http_interfaces():
+            raise ValueError("at least one http interface is needed (password change, version, update)")
+        return self
+
+    def http_interfaces(self) -> list[HttpInterface]:
+        return [i for i in self.interfaces if isinstance(i, HttpInterface)]
+
+    def interfaces_of(self, kind: str) -> list[HttpInterface | SshInterface | TelnetInterface]:
+        return [i for i in self.interfaces if i.kind == kind]
+
+    def secrets(self) -> dict[str, str]:
+        """Every secret value of the profile by name, for redaction (published defaults excluded)."""
+        found = {"new_password": self.new_password.get_secret_value()}
+        if not self.factory_default.published:
+            found["factory_default"] = self.factory_default.password.get_secret_value()
+        return found

@@ -1,0 +1,102 @@
+"""The run record: results.json, the single source every report renderer reads."""
+
+import json
+import platform
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from harness import __version__
+from harness.catalogue import Requirement
+from harness.checks import Finding
+from harness.profile import DeviceProfile
+from harness.verdict import Verdict, combine, equipment_verdict
+
+SCHEMA = "tekigo/results/v1"
+
+
+@dataclass
+class CheckResult:
+    """One test's outcome on one interface."""
+
+    nodeid: str
+    requirement: str
+    interface: str | None
+    verdict: Verdict
+    reason: str
+    evidence: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def build_record(
+    profile: DeviceProfile,
+    catalogue: dict[str, Requirement],
+    checks: list[CheckResult],
+    started: str,
+    finished: str,
+) -> dict[str, Any]:
+    """Group the checks by requirement and apply the verdict rules (DESIGN.md)."""
+    requirements = []
+    for requirement in catalogue.values():
+        tests = [check for check in checks if check.requirement == requirement.id]
+        verdict = combine(check.verdict for check in tests)
+        requirements.append({
+            "id": requirement.id,
+            "clause": requirement.clause,
+            "title": {"ja": requirement.title_ja, "en": requirement.title_en},
+            "cross_references": list(requirement.cross_references),
+            "verdict": verdict.value,
+            "tests": [_test_entry(check) for check in tests],
+        })
+    equipment = profile.equipment
+    return {
+        "schema": SCHEMA,
+        "tool": {"name": "tekigo", "version": __version__},
+        "environment": {"python": platform.python_version(), "platform": platform.platform()},
+        "equipment": {
+            "name": equipment.name,
+            "model": equipment.model,
+            "manufacturer": equipment.manufacturer,
+            "serial": equipment.serial,
+            "firmware_version": equipment.firmware_version,
+            "kind": equipment.kind,
+        },
+        "unit": {"address": str(profile.unit.address), "power_driver": profile.power.driver},
+        "lab": {"networks": [str(network) for network in profile.lab.networks]},
+        "first_use_claim": profile.first_use.claim,
+        "started": started,
+        "finished": finished,
+        "verdict": equipment_verdict(Verdict(r["verdict"]) for r in requirements).value,
+        "requirements": requirements,
+    }
+
+
+def _test_entry(check: CheckResult) -> dict[str, Any]:
+    return {
+        "nodeid": check.nodeid,
+        "interface": check.interface,
+        "verdict": check.verdict.value,
+        "reason": check.reason,
+        "evidence": check.evidence,
+        "findings": [asdict(finding) for finding in check.findings],
+        "seconds": round(check.seconds, 3),
+    }
+
+
+def write_record(run_dir: Path, record: dict[str, Any]) -> Path:
+    path = run_dir / "results.json"
+    path.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
+
+
+def read_record(run_dir: Path) -> dict[str, Any]:
+    record: dict[str, Any] = json.loads((run_dir / "results.json").read_text(encoding="utf-8"))
+    if record.get("schema") != SCHEMA:
+        raise ValueError(f"{run_dir}/results.json is not a {SCHEMA} record")
+    return record

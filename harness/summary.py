@@ -1,0 +1,45 @@
+"""One-screen summaries for the terminal: a run's verdicts, and the selftest table."""
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from harness.selftest import SelftestOutcome
+
+SHORT = {"PASS": "PASS", "FAIL": "FAIL", "INCONCLUSIVE": "INCONCL", "NOT_APPLICABLE": "N/A"}
+JAPANESE = {"PASS": "適合", "FAIL": "不適合", "INCONCLUSIVE": "判定不能", "NOT_APPLICABLE": "該当なし"}
+
+
+def render_run(record: dict[str, Any], run_dir: Path) -> str:
+    """The verdict per requirement, the reasons of everything that did not pass, where the files are."""
+    equipment = record["equipment"]
+    lines = [f"\n{equipment['name']} ({equipment['model']}, serial {equipment['serial']})"]
+    for requirement in record["requirements"]:
+        verdict = requirement["verdict"]
+        lines.append(f"  {requirement['id']:<12} {SHORT[verdict]:<8} {requirement['title']['en']}")
+        for test in requirement["tests"]:
+            if test["verdict"] in ("FAIL", "INCONCLUSIVE"):
+                where = f" [{test['interface']}]" if test["interface"] else ""
+                lines.append(f"      {SHORT[test['verdict']]}: {test['reason']}{where}")
+    verdict = record["verdict"]
+    lines.append(f"  {'overall':<12} {SHORT[verdict]:<8} {JAPANESE[verdict]}")
+    lines.append(f"  report: {run_dir / 'report.html'}")
+    return "\n".join(lines)
+
+
+def render_selftest(outcomes: "list[SelftestOutcome]") -> str:
+    """Device × item 1-4 × overall, each cell the verdict got (and the expected one when they differ)."""
+    ids = [f"TER-34-10-{n}" for n in range(1, 5)]
+    header = f"{'device':<22}" + "".join(f"{'item ' + i[-1]:<10}" for i in ids) + f"{'overall':<10}{'time':>7}  match"
+    lines = ["", header, "-" * len(header)]
+    for outcome in outcomes:
+        cells = []
+        for key in [*ids, "overall"]:
+            got, expected = outcome.got.get(key, "-"), outcome.expected.get(key)
+            cell = SHORT.get(got, got) if expected in (None, got) else f"{SHORT.get(got, got)}≠{SHORT[expected]}"
+            cells.append(f"{cell:<10}")
+        mark = "yes" if outcome.matches else "NO"
+        lines.append(f"{outcome.name:<22}" + "".join(cells) + f"{outcome.seconds:>6.0f}s  {mark}")
+    matched = sum(outcome.matches for outcome in outcomes)
+    lines.append(f"\n{matched}/{len(outcomes)} reference devices got their expected verdicts")
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""One small client per protocol, all with the same verbs and every exchange kept as evidence."""

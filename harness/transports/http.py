@@ -1,0 +1,200 @@
+"""HTTP(S) client for a unit's web admin: the declared login method, protected paths, uploads."""
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import requests
+from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
+
+from harness.evidence import Transcript
+from harness.profile import BasicLogin, FormLogin, HttpInterface, JsonLogin
+from harness.scope import LabScope
+from harness.transports.outcome import LoginResult, Unreachable, Unrecognised
+
+MAX_BODY = 256 * 1024
+LOCKOUT_STATUSES = (423, 429)
+
+
+@dataclass
+class HttpSession:
+    """What a successful login gives: cookies, a token header or auth for later requests."""
+
+    session: requests.Session
+    csrf_field: str | None = None
+    csrf_token: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A unit's HTTP answer, body bounded."""
+
+    status: int
+    headers: Mapping[str, str]
+    body: str
+
+    def json(self) -> Any:
+        try:
+            return json.loads(self.body)
+        except ValueError as error:
+            raise Unrecognised(f"expected JSON, got {self.body[:80]!r}") from error
+
+
+class HttpClient:
+    """Talks to one declared (or discovered) HTTP interface of the unit."""
+
+    def __init__(
+        self, address: str, interface: HttpInterface, scope: LabScope, transcript: Transcript, timeout: float
+    ) -> None:
+        self.interface = interface
+        self.scope = scope
+        self.transcript = transcript
+        self.timeout = timeout
+        scheme = "https" if interface.tls else "http"
+        host = f"[{address}]" if ":" in address else address
+        self.base = f"{scheme}://{host}:{interface.port}"
+        self.address = address
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        session: HttpSession | None = None,
+        data: Mapping[str, str] | None = None,
+        json_body: Any = None,
+        files: Mapping[str, tuple[str, bytes]] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Answer:
+        """One request, redirects not followed; raises Unreachable when the unit does not answer."""
+        self.scope.check(self.address)
+        client = session.session if session else requests.Session()
+        form = dict(data) if data is not None else None
+        if session and session.csrf_field and session.csrf_token and form is not None:
+            form.setdefault(session.csrf_field, session.csrf_token)
+        if session and session.csrf_field and session.csrf_token and files is not None:
+            form = {session.csrf_field: session.csrf_token, **(form or {})}
+        self.transcript.sent(
+            f"{method} {self.base}{path}"
+            + (f" form={form}" if form else "")
+            + (f" json={json_body}" if json_body is not None else "")
+            + (f" files={[(k, v[0], len(v[1])) for k, v in files.items()]}" if files else "")
+        )
+        try:
+            response = client.request(
+                method, self.base + path, data=form, json=json_body, files=files, headers=dict(headers or {}),
+                timeout=self.timeout, allow_redirects=False, stream=True, verify=False,
+            )
+            raw = response.raw.read(MAX_BODY + 1, decode_content=True) or b""
+            response.close()
+        except requests.RequestException as error:
+            self.transcript.note(f"no answer: {error}")
+            raise Unreachable(f"{method} {path} on {self.base}: {_reason(error)}") from error
+        body = raw[:MAX_BODY].decode("utf-8", "replace")
+        answer = Answer(response.status_code, dict(response.headers), body)
+        self.transcript.received(
+            f"{answer.status} {response.reason} "
+            + " ".join(f"{k}: {v}" for k, v in answer.headers.items() if k.lower() in _SHOWN_HEADERS)
+        )
+        if body:
+            self.transcript.received(body[:1500] + ("…" if len(body) > 1500 else ""))
+        return answer
+
+    def login(self, username: str, password: str) -> tuple[LoginResult, HttpSession | None]:
+        """Try one credential by the declared login method."""
+        method = self.interface.login
+        if isinstance(method, FormLogin):
+            return self._form_login(method, username, password)
+        if isinstance(method, JsonLogin):
+            return self._json_login(method, username, password)
+        return self._basic_login(method, username, password)
+
+    def _form_login(
+        self, method: FormLogin, username: str, password: str
+    ) -> tuple[LoginResult, HttpSession | None]:
+        state = HttpSession(requests.Session())
+        fields = {method.username_field: username, method.password_field: password}
+        if method.csrf:
+            page = self.request("GET", method.csrf.page or method.path, session=state)
+            token = _csrf_token(method, state, page)
+            state.csrf_field, state.csrf_token = method.csrf.field, token
+        answer = self.request("POST", method.path, session=state, data=fields)
+        if method.session_cookie in state.session.cookies:
+            return LoginResult(True, f"{answer.status}, session cookie {method.session_cookie} set"), state
+        if answer.status in LOCKOUT_STATUSES:
+            return LoginResult(False, f"{answer.status}: the unit is refusing logins", lockout=True), None
+        if method.failure_text and method.failure_text not in answer.body and answer.status == 200:
+            raise Unrecognised(f"login answered 200 without a session and without {method.failure_text!r}")
+        if answer.status in (200, 401, 403) or 300 <= answer.status < 400:
+            return LoginResult(False, f"{answer.status}, no session cookie"), None
+        raise Unrecognised(f"login answered {answer.status}")
+
+    def _json_login(
+        self, method: JsonLogin, username: str, password: str
+    ) -> tuple[LoginResult, HttpSession | None]:
+        body = {method.username_field: username, method.password_field: password}
+        answer = self.request("POST", method.path, json_body=body)
+        if answer.status == 200:
+            reply = answer.json()
+            token = reply.get(method.token_field) if isinstance(reply, dict) else None
+            if not token:
+                raise Unrecognised(f"login answered 200 without a {method.token_field!r} field")
+            state = HttpSession(requests.Session())
+            state.session.headers[method.token_header] = f"{method.token_prefix}{token}"
+            self.transcript.redact_also(str(token))
+            return LoginResult(True, "200, token issued"), state
+        if answer.status in LOCKOUT_STATUSES:
+            return LoginResult(False, f"{answer.status}: the unit is refusing logins", lockout=True), None
+        if answer.status in (400, 401, 403):
+            return LoginResult(False, f"{answer.status}, no token"), None
+        raise Unrecognised(f"login answered {answer.status}")
+
+    def _basic_login(
+        self, method: BasicLogin, username: str, password: str
+    ) -> tuple[LoginResult, HttpSession | None]:
+        state = HttpSession(requests.Session())
+        auth: AuthBase = (
+            HTTPDigestAuth(username, password) if method.method == "digest" else HTTPBasicAuth(username, password)
+        )
+        state.session.auth = auth
+        answer = self.request("GET", method.check_path, session=state)
+        if answer.status == 200:
+            return LoginResult(True, f"200 on {method.check_path}"), state
+        if answer.status in LOCKOUT_STATUSES:
+            return LoginResult(False, f"{answer.status}: the unit is refusing logins", lockout=True), None
+        if answer.status in (401, 403):
+            return LoginResult(False, f"{answer.status} on {method.check_path}"), None
+        raise Unrecognised(f"{method.check_path} answered {answer.status}")
+
+    def upload(self, path: str, field_name: str, image: Path, session: HttpSession) -> Answer:
+        """POST `image` as multipart/form-data."""
+        return self.request("POST", path, session=session, files={field_name: (image.name, image.read_bytes())})
+
+
+_SHOWN_HEADERS = ("server", "location", "content-type", "www-authenticate", "set-cookie", "content-length")
+
+
+def _csrf_token(method: FormLogin, state: HttpSession, page: Answer) -> str:
+    if method.csrf is None:
+        raise Unrecognised("no CSRF source declared")
+    if method.csrf.cookie:
+        token = state.session.cookies.get(method.csrf.cookie)
+        if not token:
+            raise Unrecognised(f"the login page set no {method.csrf.cookie!r} cookie (CSRF token)")
+        return str(token)
+    match = re.search(method.csrf.pattern or "", page.body)
+    if not match:
+        raise Unrecognised(f"no CSRF token matching {method.csrf.pattern!r} on {method.csrf.page}")
+    return match.group(1)
+
+
+def _reason(error: requests.RequestException) -> str:
+    text = str(error)
+    for known in ("Connection refused", "timed out", "Network is unreachable", "No route to host", "reset"):
+        if known.lower() in text.lower():
+            return known.lower()
+    return text[:200]

@@ -1,0 +1,112 @@
+"""SSH client (paramiko): which authentications the unit accepts, and commands after login."""
+
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import paramiko
+
+from harness.evidence import Transcript
+from harness.profile import SshInterface
+from harness.scope import LabScope
+from harness.transports.outcome import LoginResult, Unreachable, Unrecognised
+
+MAX_OUTPUT = 64 * 1024
+
+
+class SshClient:
+    """Talks to one SSH interface of the unit; each verb opens its own connection."""
+
+    def __init__(
+        self, address: str, interface: SshInterface, scope: LabScope, transcript: Transcript, timeout: float
+    ) -> None:
+        self.address = address
+        self.interface = interface
+        self.scope = scope
+        self.transcript = transcript
+        self.timeout = timeout
+
+    @contextmanager
+    def _transport(self) -> Iterator[paramiko.Transport]:
+        self.scope.check(self.address)
+        self.transcript.sent(f"connect {self.address}:{self.interface.port}")
+        try:
+            sock = socket.create_connection((self.address, self.interface.port), timeout=self.timeout)
+        except OSError as error:
+            self.transcript.note(f"no answer: {error}")
+            raise Unreachable(f"ssh {self.address}:{self.interface.port}: {error.strerror or error}") from error
+        transport = paramiko.Transport(sock)
+        transport.banner_timeout = self.timeout
+        transport.auth_timeout = self.timeout
+        try:
+            transport.start_client(timeout=self.timeout)
+            self.transcript.received(f"server version {transport.remote_version}")
+            yield transport
+        except (paramiko.SSHException, OSError, EOFError) as error:
+            self.transcript.note(f"ssh error: {error!r}")
+            raise Unreachable(f"ssh {self.address}:{self.interface.port}: {error!r}") from error
+        finally:
+            transport.close()
+
+    def login(self, username: str, password: str) -> LoginResult:
+        """Password authentication with one credential."""
+        return self.logins(username, [password])[0]
+
+    def logins(self, username: str, passwords: list[str]) -> list[LoginResult]:
+        """Try passwords in turn on one connection, stopping at the first accepted one."""
+        results: list[LoginResult] = []
+        with self._transport() as transport:
+            for password in passwords:
+                results.append(self._password(transport, username, password))
+                if results[-1].accepted or not transport.is_active():
+                    break
+        return results
+
+    def _password(self, transport: paramiko.Transport, username: str, password: str) -> LoginResult:
+        self.transcript.sent(f"auth password user={username!r} password={password!r}")
+        try:
+            transport.auth_password(username, password, fallback=False)
+        except paramiko.BadAuthenticationType as error:
+            self.transcript.received(f"password auth not offered; allowed: {error.allowed_types}")
+            return LoginResult(False, f"password authentication not offered ({error.allowed_types})")
+        except paramiko.AuthenticationException:
+            self.transcript.received("refused")
+            return LoginResult(False, "password refused")
+        except paramiko.SSHException as error:
+            raise Unrecognised(f"ssh authentication ended without an answer: {error}") from error
+        self.transcript.received("accepted")
+        return LoginResult(True, "password accepted")
+
+    def none_auth(self, username: str) -> LoginResult:
+        """The 'none' method: a unit that accepts it lets anyone in."""
+        with self._transport() as transport:
+            self.transcript.sent(f"auth none user={username!r}")
+            try:
+                transport.auth_none(username)
+            except paramiko.BadAuthenticationType as error:
+                self.transcript.received(f"refused; allowed: {error.allowed_types}")
+                return LoginResult(False, f"'none' refused; server offers {error.allowed_types}")
+            except paramiko.AuthenticationException:
+                self.transcript.received("refused")
+                return LoginResult(False, "'none' refused")
+            self.transcript.received("accepted")
+            return LoginResult(True, "'none' authentication accepted")
+
+    def run(self, username: str, password: str, command: str) -> str:
+        """Log in and run `command`; return its output (bounded)."""
+        with self._transport() as transport:
+            if not self._password(transport, username, password).accepted:
+                raise Unrecognised(f"ssh login as {username} refused; cannot run {command!r}")
+            channel = transport.open_session(timeout=self.timeout)
+            channel.settimeout(self.timeout)
+            self.transcript.sent(f"exec {command}")
+            channel.exec_command(command)
+            output = b""
+            while len(output) < MAX_OUTPUT:
+                chunk = channel.recv(4096)
+                if not chunk:
+                    break
+                output += chunk
+            text = output[:MAX_OUTPUT].decode("utf-8", "replace")
+            self.transcript.received(text)
+            return text

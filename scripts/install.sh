@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs what tekigo needs: Debian packages and a virtualenv. Idempotent: a second run installs nothing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DEBIAN_PACKAGES=(
+    iproute2 procps openssl    # namespaces, process control, password hashes
+    dropbear-bin               # reference devices: SSH daemon
+    busybox-static             # reference devices: telnetd and login
+    lighttpd                   # reference devices: web server for the web admin
+)
+
+missing=()
+for package in "${DEBIAN_PACKAGES[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("$package")
+    fi
+done
+if ((${#missing[@]})); then
+    if [[ $(id -u) -ne 0 ]]; then
+        echo "install: Debian packages missing (${missing[*]}); run as root to install them" >&2
+        exit 1
+    fi
+    echo "install: Debian packages: ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+PYTHON=${PYTHON:-python3}
+if [[ ! -x .venv/bin/python ]]; then
+    echo "install: creating .venv"
+    "$PYTHON" -m venv .venv
+fi
+
+# Reinstall the project only when its declared dependencies changed.
+stamp=.venv/.tekigo-installed
+wanted=$(sha256sum pyproject.toml | cut -d' ' -f1)
+if [[ ! -f $stamp || $(cat "$stamp") != "$wanted" ]]; then
+    echo "install: Python packages"
+    .venv/bin/python -m pip install -q --upgrade pip
+    .venv/bin/python -m pip install -q -e '.[dev]'
+    echo "$wanted" >"$stamp"
+fi
+echo "install: up to date"

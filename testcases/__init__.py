@@ -1,0 +1,1 @@
+"""The conformance suite, grouped by catalogue."""

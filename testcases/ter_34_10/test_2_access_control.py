@@ -1,0 +1,80 @@
+"""TER-34-10-1: settings can be read or changed only after authentication."""
+
+import secrets
+
+import pytest
+
+from harness.transports.http import Answer
+from harness.verdict import Inconclusive
+
+pytestmark = pytest.mark.requirement("TER-34-10-1")
+
+
+def refusal(answer: Answer, path: str, marker: str | None) -> str | None:
+    """Why `answer` is a refusal, or None when it served the protected content."""
+    if answer.status in (401, 403):
+        return f"{answer.status}"
+    if 300 <= answer.status < 400 and answer.headers.get("Location", "").split("?")[0] != path:
+        return f"{answer.status} to {answer.headers.get('Location')}"
+    if 200 <= answer.status < 300:
+        if marker is None:
+            raise Inconclusive(f"{path} answered {answer.status}; declare a `marker` to tell a login page from it")
+        return None if marker in answer.body else f"{answer.status} without the protected content"
+    raise Inconclusive(f"{path} answered {answer.status}, neither served nor refused")
+
+
+@pytest.mark.interfaces("http")
+def test_protected_settings_refuse_unauthenticated_reads(device, interface, evidence):
+    reads = [p for p in interface.protected if p.read]
+    if not reads:
+        raise Inconclusive("the profile declares no protected setting to read on this web admin")
+    served = []
+    client = device.http(interface)
+    for protected in reads:
+        answer = client.request("GET", protected.path)
+        if refusal(answer, protected.path, protected.marker) is None:
+            served.append(f"GET {protected.path} ({answer.status})")
+    assert not served, "protected settings served without authentication: " + ", ".join(served)
+
+
+@pytest.mark.interfaces("http")
+def test_protected_settings_refuse_unauthenticated_changes(device, interface, evidence):
+    changes = [p for p in interface.protected if p.change]
+    if not changes:
+        raise Inconclusive("the profile declares no setting change to attempt on this web admin")
+    device.ensure_password_changed()
+    changed = []
+    for protected in changes:
+        probe = f"tekigo-{secrets.token_hex(4)}"
+        fields = {key: value.replace("{probe}", probe) for key, value in (protected.change or {}).items()}
+        client = device.http(interface)
+        if protected.body == "json":
+            client.request("POST", protected.path, json_body=fields)
+        else:
+            client.request("POST", protected.path, data=fields)
+        read_back = protected.read_back or protected.path
+        answer = client.request("GET", read_back, session=device.web_session())
+        if answer.status != 200:
+            raise Inconclusive(f"cannot read {read_back} back when logged in ({answer.status})")
+        if probe in answer.body:
+            changed.append(f"POST {protected.path} set {sorted(fields)} to {probe}")
+    assert not changed, "settings changed without authentication: " + "; ".join(changed)
+
+
+@pytest.mark.interfaces("ssh")
+def test_ssh_refuses_none_and_empty_password(device, interface, evidence):
+    client = device.ssh(interface)
+    username = interface.username or device.username
+    none = client.none_auth(username)
+    empty = client.login(username, "")
+    opened = [r.detail for r in (none, empty) if r.accepted]
+    assert not opened, f"SSH lets {username!r} in without a password: " + ", ".join(opened)
+
+
+@pytest.mark.interfaces("telnet")
+def test_telnet_asks_for_a_login(device, interface, evidence):
+    client = device.telnet(interface)
+    shell = client.shell_without_login()
+    assert not shell.accepted, f"telnet {interface.port}: {shell.detail}"
+    empty = client.login(device.username, "")
+    assert not empty.accepted, f"telnet {interface.port}: {device.username!r} logs in with an empty password"

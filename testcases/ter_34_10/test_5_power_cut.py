@@ -1,0 +1,71 @@
+"""TER-34-10-4: the changed password, settings and updated software survive a loss of power."""
+
+import secrets
+
+import pytest
+
+from harness.power.drivers import power_cycle
+from harness.power.protocol import PowerError
+from harness.profile import HttpInterface, SshInterface
+from harness.verdict import Inconclusive
+
+pytestmark = pytest.mark.requirement("TER-34-10-4")
+
+
+def login_state(device):
+    """Per login interface: (new password accepted, factory default refused)."""
+    return {
+        f"{i.kind}:{i.port}": (
+            device.login(device.state.password, i).accepted,
+            not device.login(device.factory_password, i).accepted,
+        )
+        for i in device.profile.interfaces
+        if isinstance(i, HttpInterface | SshInterface)
+    }
+
+
+@pytest.mark.timeout(300)
+def test_password_settings_and_update_survive_a_power_cut(device, power, profile, evidence):
+    device.ensure_password_changed()
+    if device.state.updated_to is None and not 200 <= device.install_update().status < 300:
+        raise Inconclusive("the declared update could not be installed before the power cut")
+    setting = next((p for p in device.web.interface.protected if p.change), None)
+    probe = f"tekigo-{secrets.token_hex(4)}"
+    if setting is not None:
+        fields = {k: v.replace("{probe}", probe) for k, v in (setting.change or {}).items()}
+        session = device.web_session()
+        if setting.body == "json":
+            device.web.request("POST", setting.path, session=session, json_body=fields)
+        else:
+            device.web.request("POST", setting.path, session=session, data=fields)
+    before = login_state(device)
+    version_before = device.read_version()
+    evidence.transcript.note(f"before the cut: logins {before}, version {version_before}")
+
+    try:
+        cycle = power_cycle(power, wait_for=lambda: device.wait_until_reachable(profile.unit.boot_timeout_s))
+    except PowerError as error:
+        raise Inconclusive(f"power driver: {error}") from error
+    evidence.attach("power-cycle", (
+        f"driver: {profile.power.driver}\noff took {cycle.off_s:.3f} s\non took {cycle.on_s:.3f} s\n"
+        f"unit answered {cycle.recovery_s:.2f} s after power was restored\n"
+    ))
+
+    lost = []
+    after = login_state(device)
+    for name, (new_accepted, default_refused) in before.items():
+        if new_accepted and not after[name][0]:
+            lost.append(f"the changed password no longer opens {name}")
+        if default_refused and not after[name][1]:
+            lost.append(f"the factory default opens {name} again")
+    if after[f"{device.web.interface.kind}:{device.web.interface.port}"][0]:
+        version_after = device.read_version()
+        if version_after != version_before:
+            lost.append(f"the firmware version went from {version_before} to {version_after}")
+        if setting is not None:
+            answer = device.web.request("GET", setting.read_back or setting.path, session=device.web_session())
+            if probe not in answer.body:
+                lost.append(f"the setting written to {setting.path} was lost")
+    else:
+        evidence.transcript.note("version and settings not re-read: the changed password no longer logs in")
+    assert not lost, "lost through the power cut: " + "; ".join(lost)

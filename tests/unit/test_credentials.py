@@ -1,0 +1,83 @@
+"""Credential dictionaries and the bounded sweep engine."""
+
+import threading
+import time
+from collections.abc import Sequence
+
+from harness.credentials.dictionary import Pair, load_dictionary
+from harness.credentials.sweep import SweepLimits, sweep
+from harness.transports.outcome import LoginResult, Unreachable
+
+
+def test_short_dictionary_holds_the_mirai_pairs_with_their_source() -> None:
+    pairs = load_dictionary("short")
+    mirai = [p for p in pairs if p.group == "mirai"]
+    assert len(mirai) == 61
+    assert Pair("root", "xc3511", "mirai") in pairs
+    assert Pair("root", "", "mirai") in pairs  # <empty> is the empty password
+
+
+def refuse_all(batch: Sequence[Pair]) -> list[LoginResult]:
+    return [LoginResult(False, "refused") for _ in batch]
+
+
+PAIRS = [Pair(f"user{n}", "pw", "test") for n in range(50)]
+
+
+def test_sweep_tries_everything_and_reports_counts() -> None:
+    outcome = sweep(PAIRS, refuse_all, SweepLimits(concurrency=4, batch=3, rate=1000))
+    assert (outcome.tried, outcome.refused, outcome.untried, outcome.accepted) == (50, 50, 0, [])
+
+
+def test_sweep_stops_at_the_first_success() -> None:
+    def attempt(batch: Sequence[Pair]) -> list[LoginResult]:
+        return [LoginResult(p.username == "user3", "x") for p in batch]
+
+    outcome = sweep(PAIRS, attempt, SweepLimits(concurrency=1, batch=1, rate=1000))
+    assert [pair.username for pair, _ in outcome.accepted] == ["user3"]
+    assert outcome.stopped_by == "a login succeeded"
+    assert outcome.untried == 46
+
+
+def test_sweep_is_bounded_in_count_rate_and_time() -> None:
+    assert sweep(PAIRS, refuse_all, SweepLimits(max_attempts=10, rate=1000)).untried == 40
+    started = time.monotonic()
+    sweep(PAIRS[:10], refuse_all, SweepLimits(rate=20, concurrency=10))
+    assert time.monotonic() - started >= 0.4  # 10 starts at 20/s
+
+    def slow(batch: Sequence[Pair]) -> list[LoginResult]:
+        time.sleep(0.3)
+        return refuse_all(batch)
+
+    outcome = sweep(PAIRS, slow, SweepLimits(deadline_s=0.5, concurrency=2, rate=1000))
+    assert outcome.stopped_by.startswith("the 0 s deadline") or "deadline" in outcome.stopped_by
+    assert outcome.untried > 0
+
+
+def test_sweep_stops_at_a_lockout() -> None:
+    def locked(batch: Sequence[Pair]) -> list[LoginResult]:
+        return [LoginResult(False, "429", lockout=True) for _ in batch]
+
+    outcome = sweep(PAIRS, locked, SweepLimits(concurrency=1, rate=1000, lockout_after=3))
+    assert outcome.lockout and outcome.tried == 3 and outcome.untried == 47
+
+
+def test_unanswered_attempts_are_errors_not_refusals() -> None:
+    def unreachable(batch: Sequence[Pair]) -> list[LoginResult]:
+        raise Unreachable("connection refused")
+
+    outcome = sweep(PAIRS[:5], unreachable, SweepLimits(rate=1000))
+    assert outcome.refused == 0 and len(outcome.errors) == 5
+
+
+def test_partial_batches_are_retried_on_a_new_connection() -> None:
+    seen: list[str] = []
+    lock = threading.Lock()
+
+    def one_per_connection(batch: Sequence[Pair]) -> list[LoginResult]:
+        with lock:
+            seen.append(batch[0].username)
+        return refuse_all(batch[:1])
+
+    outcome = sweep(PAIRS[:9], one_per_connection, SweepLimits(batch=3, rate=1000, concurrency=2))
+    assert outcome.tried == 9 and sorted(seen) == sorted(p.username for p in PAIRS[:9])
