@@ -45,12 +45,8 @@ class NetnsPower:
             raise PowerError(f"{self.namespace} is already powered (processes are running)")
         if not os.access(self.boot, os.X_OK):
             raise PowerError(f"boot script {self.boot} is missing or not executable")
-        log = open(self.log, "ab") if self.log else subprocess.DEVNULL  # noqa: SIM115
-        try:
+        with open(self.log or os.devnull, "ab") as log:
             subprocess.Popen(
                 ["ip", "netns", "exec", self.namespace, str(self.boot)],
                 stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True,
             )
-        finally:
-            if log is not subprocess.DEVNULL:
-                log.close()

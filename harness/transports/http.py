@@ -72,7 +72,7 @@ class HttpClient:
     ) -> Answer:
         """One request, redirects not followed; raises Unreachable when the unit does not answer."""
         self.scope.check(self.address)
-        client = session.session if session else requests.Session()
+        client = session.session if session else _direct_session()
         form = dict(data) if data is not None else None
         if session and session.csrf_field and session.csrf_token and form is not None:
             form.setdefault(session.csrf_field, session.csrf_token)
@@ -116,7 +116,7 @@ class HttpClient:
     def _form_login(
         self, method: FormLogin, username: str, password: str
     ) -> tuple[LoginResult, HttpSession | None]:
-        state = HttpSession(requests.Session())
+        state = HttpSession(_direct_session())
         fields = {method.username_field: username, method.password_field: password}
         if method.csrf:
             page = self.request("GET", method.csrf.page or method.path, session=state)
@@ -143,7 +143,7 @@ class HttpClient:
             token = reply.get(method.token_field) if isinstance(reply, dict) else None
             if not token:
                 raise Unrecognised(f"login answered 200 without a {method.token_field!r} field")
-            state = HttpSession(requests.Session())
+            state = HttpSession(_direct_session())
             state.session.headers[method.token_header] = f"{method.token_prefix}{token}"
             self.transcript.redact_also(str(token))
             return LoginResult(True, "200, token issued"), state
@@ -156,7 +156,7 @@ class HttpClient:
     def _basic_login(
         self, method: BasicLogin, username: str, password: str
     ) -> tuple[LoginResult, HttpSession | None]:
-        state = HttpSession(requests.Session())
+        state = HttpSession(_direct_session())
         auth: AuthBase = (
             HTTPDigestAuth(username, password) if method.method == "digest" else HTTPBasicAuth(username, password)
         )
@@ -173,6 +173,13 @@ class HttpClient:
     def upload(self, path: str, field_name: str, image: Path, session: HttpSession) -> Answer:
         """POST `image` as multipart/form-data."""
         return self.request("POST", path, session=session, files={field_name: (image.name, image.read_bytes())})
+
+
+def _direct_session() -> requests.Session:
+    """A session that ignores proxy and netrc settings of the environment: lab traffic goes straight to the unit."""
+    session = requests.Session()
+    session.trust_env = False
+    return session
 
 
 _SHOWN_HEADERS = ("server", "location", "content-type", "www-authenticate", "set-cookie", "content-length")

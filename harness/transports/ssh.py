@@ -1,6 +1,7 @@
 """SSH client (paramiko): which authentications the unit accepts, and commands after login."""
 
 import socket
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -12,6 +13,7 @@ from harness.scope import LabScope
 from harness.transports.outcome import LoginResult, Unreachable, Unrecognised
 
 MAX_OUTPUT = 64 * 1024
+BANNER_RETRY_BACKOFF_S = (0.3, 0.8, 2.0)
 
 
 class SshClient:
@@ -28,25 +30,45 @@ class SshClient:
 
     @contextmanager
     def _transport(self) -> Iterator[paramiko.Transport]:
-        self.scope.check(self.address)
-        self.transcript.sent(f"connect {self.address}:{self.interface.port}")
+        transport = self._handshake()
         try:
-            sock = socket.create_connection((self.address, self.interface.port), timeout=self.timeout)
-        except OSError as error:
-            self.transcript.note(f"no answer: {error}")
-            raise Unreachable(f"ssh {self.address}:{self.interface.port}: {error.strerror or error}") from error
-        transport = paramiko.Transport(sock)
-        transport.banner_timeout = self.timeout
-        transport.auth_timeout = self.timeout
-        try:
-            transport.start_client(timeout=self.timeout)
-            self.transcript.received(f"server version {transport.remote_version}")
             yield transport
         except (paramiko.SSHException, OSError, EOFError) as error:
             self.transcript.note(f"ssh error: {error!r}")
             raise Unreachable(f"ssh {self.address}:{self.interface.port}: {error!r}") from error
         finally:
             transport.close()
+
+    def _handshake(self) -> paramiko.Transport:
+        """Connect and exchange keys, retrying (bounded) a connection the server drops before its banner.
+
+        dropbear drops new connections from an address that has several unauthenticated ones open
+        (a compile-time per-address limit): that is throttling, not an answer.
+        """
+        for attempt, backoff in enumerate((*BANNER_RETRY_BACKOFF_S, None)):
+            self.scope.check(self.address)
+            self.transcript.sent(f"connect {self.address}:{self.interface.port}")
+            try:
+                sock = socket.create_connection((self.address, self.interface.port), timeout=self.timeout)
+            except OSError as error:
+                self.transcript.note(f"no answer: {error}")
+                raise Unreachable(f"ssh {self.address}:{self.interface.port}: {error.strerror or error}") from error
+            transport = paramiko.Transport(sock)
+            transport.banner_timeout = self.timeout
+            transport.auth_timeout = self.timeout
+            try:
+                transport.start_client(timeout=self.timeout)
+            except (paramiko.SSHException, OSError, EOFError) as error:
+                transport.close()
+                dropped = "banner" in str(error).lower()
+                self.transcript.note(f"ssh handshake failed (try {attempt + 1}): {error!r}")
+                if backoff is None or not dropped:
+                    raise Unreachable(f"ssh {self.address}:{self.interface.port}: {error!r}") from error
+                time.sleep(backoff)
+                continue
+            self.transcript.received(f"server version {transport.remote_version}")
+            return transport
+        raise AssertionError("unreachable: the loop returns or raises")
 
     def login(self, username: str, password: str) -> LoginResult:
         """Password authentication with one credential."""

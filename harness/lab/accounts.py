@@ -1,0 +1,43 @@
+"""The unit's own operating-system accounts, as the passwd, group and shadow files bound over its /etc."""
+
+import subprocess
+from collections.abc import Sequence
+
+from harness.lab.devices import Account
+from harness.lab.errors import LabError
+
+LOGIN_SHELL = "/bin/sh"
+HOME = "/"
+LAST_CHANGE_DAYS = 19000  # shadow's "last changed" day of the factory accounts
+
+
+def sha512_crypt(password: str) -> str:
+    """A `$6$` hash as crypt(3), busybox login and dropbear read it."""
+    done = subprocess.run(
+        ["openssl", "passwd", "-6", "-stdin"], input=password + "\n",
+        capture_output=True, text=True, timeout=10, check=False,
+    )
+    if done.returncode != 0:
+        raise LabError(f"openssl passwd failed: {done.stderr.strip()}")
+    return done.stdout.strip()
+
+
+def passwd_file(accounts: Sequence[Account]) -> str:
+    return "".join(f"{a.name}:x:{a.uid}:{a.uid}:{a.name}:{HOME}:{LOGIN_SHELL}\n" for a in accounts)
+
+
+def group_file(accounts: Sequence[Account]) -> str:
+    return "".join(f"{a.name}:x:{a.uid}:\n" for a in accounts)
+
+
+def shadow_file(accounts: Sequence[Account]) -> str:
+    """Hashed passwords; an account without a password is locked with `!`."""
+    return "".join(
+        f"{a.name}:{sha512_crypt(a.password) if a.password is not None else '!'}:{LAST_CHANGE_DAYS}:0:99999:7:::\n"
+        for a in accounts
+    )
+
+
+def shells_file() -> str:
+    """dropbear refuses a login whose shell is not listed here."""
+    return LOGIN_SHELL + "\n"

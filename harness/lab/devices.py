@@ -1,0 +1,86 @@
+"""The three reference devices: what each unit is and how its firmware is switched to behave."""
+
+from dataclasses import dataclass
+from typing import Literal
+
+from harness.lab.topology import DEVICE_HOSTS, Host
+
+LoginMethod = Literal["form", "basic", "json"]
+CredentialStore = Literal["flash", "ram"]
+
+ADMIN_UID = 61000  # uids the host does not use; they exist only inside the device's own /etc/passwd
+HTTP_PORT = 80
+SSH_PORT = 22
+TELNET_PORT = 23
+
+
+@dataclass(frozen=True)
+class Account:
+    """A login account of the unit's operating system; password None means locked (`!`)."""
+
+    name: str
+    uid: int
+    password: str | None
+
+
+@dataclass(frozen=True)
+class ReferenceDevice:
+    """A reference unit: its identity, its daemons and the switches of its web admin firmware."""
+
+    name: str
+    hostname: str
+    model: str
+    server_tag: str
+    login: LoginMethod
+    forced_change: bool
+    password_policy: bool
+    settings_protected: bool
+    credential_store: CredentialStore
+    signature_required: bool
+    ssh: bool
+    telnet: bool
+    accounts: tuple[Account, ...]
+    ssh_account: str | None
+    factory_username: str = "admin"
+    factory_password: str = "admin"
+    factory_firmware_version: str = "1.0.0"
+
+    @property
+    def host(self) -> Host:
+        return DEVICE_HOSTS[self.name]
+
+    @property
+    def ports(self) -> tuple[int, ...]:
+        """TCP ports the unit listens on once booted."""
+        return tuple(
+            port
+            for port, enabled in ((SSH_PORT, self.ssh), (TELNET_PORT, self.telnet), (HTTP_PORT, True))
+            if enabled
+        )
+
+
+_LOCKED_ROOT = Account("root", 0, None)
+
+DEVICES: dict[str, ReferenceDevice] = {
+    # Conforming router: forced change, protected settings, signed updates, everything in flash.
+    "r1": ReferenceDevice(
+        name="r1", hostname="tkg-r1", model="TKG-R1", server_tag="TKG-R1 WebAdmin/1.0",
+        login="form", forced_change=True, password_policy=True, settings_protected=True,
+        credential_store="flash", signature_required=True, ssh=True, telnet=False,
+        accounts=(_LOCKED_ROOT, Account("admin", ADMIN_UID, None)), ssh_account="admin",
+    ),
+    # Non-conforming camera: fixed default credentials, open settings, unsigned updates, telnet.
+    "c1": ReferenceDevice(
+        name="c1", hostname="tkg-c1", model="TKG-C1", server_tag="TKG-C1 IPCam httpd",
+        login="basic", forced_change=False, password_policy=False, settings_protected=False,
+        credential_store="flash", signature_required=False, ssh=False, telnet=True,
+        accounts=(Account("root", 0, "xc3511"), Account("admin", ADMIN_UID, "admin")), ssh_account=None,
+    ),
+    # Recorder: forced change and signed updates, but the changed password lives in RAM only.
+    "n1": ReferenceDevice(
+        name="n1", hostname="tkg-n1", model="TKG-N1", server_tag="TKG-N1 NVR",
+        login="json", forced_change=True, password_policy=True, settings_protected=True,
+        credential_store="ram", signature_required=True, ssh=True, telnet=False,
+        accounts=(_LOCKED_ROOT, Account("admin", ADMIN_UID, None)), ssh_account="admin",
+    ),
+}

@@ -1,0 +1,1 @@
+"""Firmware of the reference devices: the web admin CGI program and the update image format."""

@@ -1,0 +1,59 @@
+"""Brings the reference lab up from nothing, and takes it down leaving nothing of ours behind."""
+
+import shutil
+import sys
+from collections.abc import Sequence
+
+from harness.lab.devices import DEVICES
+from harness.lab.errors import LabError
+from harness.lab.images import write_update_images
+from harness.lab.namespaces import create_lan, delete_namespace, kill_processes, lab_namespaces
+from harness.lab.power import device_power
+from harness.lab.privilege import require_root
+from harness.lab.readiness import wait_until_listening
+from harness.lab.state import write_factory_state
+from harness.lab.status import LabStatus, status
+from harness.lab.topology import STATE_DIR
+from harness.lab.vendor import create_vendor_key, public_key_hex
+from harness.power.protocol import PowerError
+
+READY_DEADLINE_S = 10.0
+
+
+def up(devices: Sequence[str] | None = None) -> LabStatus:
+    """A fresh lab in factory state with `devices` (all by default) booted and listening."""
+    require_root()
+    chosen = list(DEVICES) if devices is None else list(dict.fromkeys(devices))
+    unknown = sorted(set(chosen) - set(DEVICES))
+    if unknown or not chosen:
+        raise LabError(f"unknown devices {unknown or 'none chosen'}; the lab has {', '.join(DEVICES)}")
+    units = [DEVICES[name] for name in chosen]
+    clear()
+    create_lan([unit.host for unit in units])
+    vendor_key = create_vendor_key()
+    write_update_images(vendor_key)
+    for unit in units:
+        write_factory_state(unit, public_key_hex(vendor_key), sys.executable)
+    for unit in units:
+        try:
+            device_power(unit.name).on()
+        except PowerError as error:
+            raise LabError(f"could not power {unit.name} on: {error}") from error
+    wait_until_listening(units, READY_DEADLINE_S)
+    return status()
+
+
+def down() -> None:
+    """Remove every tekigo-* namespace (after killing its processes) and the lab's state folder."""
+    require_root()
+    clear()
+
+
+def clear() -> None:
+    namespaces = lab_namespaces()
+    for namespace in namespaces:
+        kill_processes(namespace)
+    for namespace in namespaces:
+        delete_namespace(namespace)
+    if STATE_DIR.exists():
+        shutil.rmtree(STATE_DIR)

@@ -1,0 +1,45 @@
+"""Where everything of the reference lab lives: namespaces, addresses, the bridge and the state folder."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+NAMESPACE_PREFIX = "tekigo-"
+LAB_NETWORK = "198.18.0.0/24"
+PREFIX_LENGTH = 24
+BRIDGE_NAMESPACE = "tekigo-lab"
+BRIDGE = "br0"
+INTERFACE = "eth0"
+
+STATE_DIR = Path("/var/lib/tekigo-lab")
+VENDOR_DIR = STATE_DIR / "vendor"
+IMAGES_DIR = STATE_DIR / "images"
+
+
+@dataclass(frozen=True)
+class Host:
+    """One end on the lab bridge: a namespace with `eth0` at a fixed address, lo up, no default route."""
+
+    name: str
+    address: str
+
+    @property
+    def namespace(self) -> str:
+        return NAMESPACE_PREFIX + self.name
+
+    @property
+    def bridge_port(self) -> str:
+        """The veth end inside the bridge namespace (interface names are at most 15 characters)."""
+        return f"veth-{self.name}"
+
+
+TESTER = Host("tester", "198.18.0.2")
+DEVICE_HOSTS: dict[str, Host] = {
+    "r1": Host("r1", "198.18.0.11"),
+    "c1": Host("c1", "198.18.0.12"),
+    "n1": Host("n1", "198.18.0.13"),
+}
+
+
+def device_dir(device: str) -> Path:
+    """The device's own folder: flash/, boot, console.log, configs and keys."""
+    return STATE_DIR / device

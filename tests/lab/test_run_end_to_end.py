@@ -1,0 +1,59 @@
+"""`tekigo selftest` and `tekigo run` against the reference lab: every device gets its expected verdicts."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from harness.profile_loader import load_profile
+
+from ..conftest import REFERENCE_PROFILES, REPO
+
+RUN_FILES = {"results.json", "junit.xml", "report.html", "manifest.json"}
+
+
+@pytest.fixture(scope="module")
+def selftest(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], Path]:
+    """One selftest run (it brings the lab up fresh and takes it down) shared by the checks below."""
+    out = tmp_path_factory.mktemp("selftest")
+    done = subprocess.run([sys.executable, "-m", "harness.cli", "selftest", "--out", str(out)],
+                          capture_output=True, text=True, timeout=900, cwd=REPO)
+    return done, out
+
+
+@pytest.mark.parametrize("profile_path", sorted(REFERENCE_PROFILES.glob("*.yaml")), ids=lambda p: p.stem)
+def test_reference_device_gets_its_expected_verdicts(selftest, profile_path: Path) -> None:
+    done, out = selftest
+    record = json.loads((out / profile_path.stem / "results.json").read_text(encoding="utf-8"))
+    got = {r["id"]: r["verdict"] for r in record["requirements"]} | {"overall": record["verdict"]}
+    expected = {key: verdict.value for key, verdict in (load_profile(profile_path).expected or {}).items()}
+    reasons = [f"{t['nodeid']}: {t['verdict']} {t['reason']}" for r in record["requirements"] for t in r["tests"]]
+    assert got == expected, "\n".join(reasons)
+
+
+def test_selftest_exits_0_and_prints_the_summary_table(selftest) -> None:
+    done, _ = selftest
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+    assert "3/3 reference devices got their expected verdicts" in done.stdout
+    assert "r1-router" in done.stdout and "item 4" in done.stdout
+
+
+@pytest.mark.parametrize("profile_path", sorted(REFERENCE_PROFILES.glob("*.yaml")), ids=lambda p: p.stem)
+def test_run_folder_is_complete_and_free_of_secrets(selftest, profile_path: Path) -> None:
+    _, out = selftest
+    run_dir = out / profile_path.stem
+    assert RUN_FILES <= {p.name for p in run_dir.iterdir()}
+    manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
+    files = {p.relative_to(run_dir).as_posix() for p in run_dir.rglob("*") if p.is_file()}
+    assert set(manifest["files"]) == files - {"manifest.json"}
+    record = json.loads((run_dir / "results.json").read_text(encoding="utf-8"))
+    for requirement in record["requirements"]:
+        for test in requirement["tests"]:
+            assert all((run_dir / path).is_file() for path in test["evidence"])
+    secrets = load_profile(profile_path).secrets().values()
+    for path in run_dir.rglob("*"):
+        if path.is_file():
+            content = path.read_text(encoding="utf-8", errors="replace")
+            assert not [s for s in secrets if s in content], f"a secret is in clear in {path}"
