@@ -2,6 +2,9 @@
 
 import json
 import re
+import socket
+import ssl
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,7 +16,7 @@ from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 from harness.evidence import Transcript
 from harness.profile import BasicLogin, FormLogin, HttpInterface, JsonLogin
 from harness.scope import LabScope
-from harness.transports.outcome import LoginResult, Unreachable, Unrecognised
+from harness.transports.outcome import LoginResult, Unreachable, Unrecognised, open_tcp
 
 MAX_BODY = 256 * 1024
 LOCKOUT_STATUSES = (423, 429)
@@ -104,6 +107,27 @@ class HttpClient:
             self.transcript.received(body[:1500] + ("…" if len(body) > 1500 else ""))
         return answer
 
+    def raw(self, method: str, target: str, headers: Mapping[str, str] | None = None) -> Answer:
+        """One request with `target` sent byte for byte (HTTP clients normalise `..` and `//` away)."""
+        sock = open_tcp("http", self.address, self.interface.port, self.scope, self.transcript, self.timeout)
+        if self.interface.tls:
+            context = ssl.create_default_context()
+            context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+            sock = context.wrap_socket(sock)
+        lines = [f"{method} {target} HTTP/1.1", f"Host: {self.address}", "Connection: close", "Content-Length: 0",
+                 *(f"{name}: {value}" for name, value in (headers or {}).items())]
+        self.transcript.sent(" | ".join(lines[:1] + lines[4:]))
+        try:
+            with sock:
+                sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
+                data = _read_bounded(sock, MAX_BODY, deadline=time.monotonic() + 3 * self.timeout)
+        except OSError as error:
+            raise Unreachable(f"{method} {target} on {self.base}: {error}") from error
+        answer = _parse_raw(data, method)
+        self.transcript.received(f"{answer.status} " + " ".join(
+            f"{k}: {v}" for k, v in answer.headers.items() if k.lower() in _SHOWN_HEADERS))
+        return answer
+
     def login(self, username: str, password: str) -> tuple[LoginResult, HttpSession | None]:
         """Try one credential by the declared login method."""
         method = self.interface.login
@@ -173,6 +197,30 @@ class HttpClient:
     def upload(self, path: str, field_name: str, image: Path, session: HttpSession) -> Answer:
         """POST `image` as multipart/form-data."""
         return self.request("POST", path, session=session, files={field_name: (image.name, image.read_bytes())})
+
+
+def _read_bounded(sock: socket.socket, limit: int, deadline: float) -> bytes:
+    """Read until the peer closes, `limit` bytes or `deadline`, whichever comes first."""
+    data = b""
+    while len(data) <= limit and time.monotonic() < deadline:
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def _parse_raw(data: bytes, method: str) -> Answer:
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    parts = lines[0].split(" ", 2)
+    if len(parts) < 2 or not parts[0].startswith("HTTP/") or not parts[1].isdigit():
+        raise Unrecognised(f"not an HTTP answer: {data[:60]!r}")
+    headers = {}
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        headers[name.strip().title()] = value.strip()
+    return Answer(int(parts[1]), headers, "" if method == "HEAD" else body[:MAX_BODY].decode("utf-8", "replace"))
 
 
 def _direct_session() -> requests.Session:

@@ -1,6 +1,5 @@
 """SSH client (paramiko): which authentications the unit accepts, and commands after login."""
 
-import socket
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -10,7 +9,7 @@ import paramiko
 from harness.evidence import Transcript
 from harness.profile import SshInterface
 from harness.scope import LabScope
-from harness.transports.outcome import LoginResult, Unreachable, Unrecognised
+from harness.transports.outcome import LoginResult, Unreachable, Unrecognised, open_tcp
 
 MAX_OUTPUT = 64 * 1024
 BANNER_RETRY_BACKOFF_S = (0.3, 0.8, 2.0)
@@ -46,13 +45,7 @@ class SshClient:
         (a compile-time per-address limit): that is throttling, not an answer.
         """
         for attempt, backoff in enumerate((*BANNER_RETRY_BACKOFF_S, None)):
-            self.scope.check(self.address)
-            self.transcript.sent(f"connect {self.address}:{self.interface.port}")
-            try:
-                sock = socket.create_connection((self.address, self.interface.port), timeout=self.timeout)
-            except OSError as error:
-                self.transcript.note(f"no answer: {error}")
-                raise Unreachable(f"ssh {self.address}:{self.interface.port}: {error.strerror or error}") from error
+            sock = open_tcp("ssh", self.address, self.interface.port, self.scope, self.transcript, self.timeout)
             transport = paramiko.Transport(sock)
             transport.banner_timeout = self.timeout
             transport.auth_timeout = self.timeout

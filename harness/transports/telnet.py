@@ -7,7 +7,7 @@ import time
 from harness.evidence import Transcript
 from harness.profile import TelnetInterface
 from harness.scope import LabScope
-from harness.transports.outcome import LoginResult, Unreachable, Unrecognised
+from harness.transports.outcome import LoginResult, Unreachable, Unrecognised, open_tcp
 
 IAC, DONT, DO, WONT, WILL, SB, SE = 255, 254, 253, 252, 251, 250, 240
 MAX_READ = 64 * 1024
@@ -112,13 +112,7 @@ class TelnetClient:
         self.timeout = timeout
 
     def _connect(self) -> TelnetConnection:
-        self.scope.check(self.address)
-        self.transcript.sent(f"connect {self.address}:{self.interface.port}")
-        try:
-            sock = socket.create_connection((self.address, self.interface.port), timeout=self.timeout)
-        except OSError as error:
-            self.transcript.note(f"no answer: {error}")
-            raise Unreachable(f"telnet {self.address}:{self.interface.port}: {error.strerror or error}") from error
+        sock = open_tcp("telnet", self.address, self.interface.port, self.scope, self.transcript, self.timeout)
         return TelnetConnection(sock, self.transcript, self.timeout)
 
     def shell_without_login(self) -> LoginResult:

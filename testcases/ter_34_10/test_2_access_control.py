@@ -78,3 +78,43 @@ def test_telnet_asks_for_a_login(device, interface, evidence):
     assert not shell.accepted, f"telnet {interface.port}: {shell.detail}"
     empty = client.login(device.username, "")
     assert not empty.accepted, f"telnet {interface.port}: {device.username!r} logs in with an empty password"
+
+
+def bypass_attempts(path: str) -> list[tuple[str, str, dict[str, str]]]:
+    """The usual tricks against a path-based access check: (method, request target, headers)."""
+    head, _, last = path.rstrip("/").rpartition("/")
+    attempts = [
+        ("GET", path.upper(), {}),
+        ("GET", f"{head}/{last.swapcase()}", {}),
+        ("GET", path.rstrip("/") + "/", {}),
+        ("GET", "/" + path, {}),
+        ("GET", f"/tekigo/..{path}", {}),
+        ("GET", f"{head}/./{last}", {}),
+        ("GET", path + "%2f", {}),
+        ("HEAD", path, {}),
+        *(("POST", path, {header: "GET"}) for header in
+          ("X-HTTP-Method-Override", "X-Method-Override", "X-HTTP-Method")),
+    ]
+    unique = {(method, target, tuple(headers.items())): None for method, target, headers in attempts}
+    return [(method, target, dict(headers)) for method, target, headers in unique]
+
+
+@pytest.mark.interfaces("http")
+def test_protected_settings_resist_path_and_method_tricks(device, interface, evidence):
+    guarded = [p for p in interface.protected if p.read and p.marker]
+    if not guarded:
+        raise Inconclusive("the profile declares no protected setting with a `marker` on this web admin")
+    client = device.http(interface)
+    bypassed = []
+    for protected in guarded:
+        plain = client.raw("GET", protected.path)
+        if refusal(plain, protected.path, protected.marker) is None:
+            bypassed.append(f"GET {protected.path} (served without any trick)")
+            continue
+        for method, target, headers in bypass_attempts(protected.path):
+            answer = client.raw(method, target, headers)
+            served = protected.marker in answer.body if method != "HEAD" else answer.status < 300 <= plain.status
+            if 200 <= answer.status < 300 and served:
+                trick = f" with {next(iter(headers))}: GET" if headers else ""
+                bypassed.append(f"{method} {target}{trick} ({answer.status})")
+    assert not bypassed, "protected settings reached without authentication: " + ", ".join(bypassed)
