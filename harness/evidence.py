@@ -9,6 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 MANIFEST = "manifest.json"
+MANIFEST_SCHEMA = "tekigo/manifest/v1"
+SIGNATURE = "manifest.sig"
+UNLISTED = frozenset({MANIFEST, SIGNATURE})
+DERIVED = frozenset({"report.html", "report.pdf"})  # renderings of the sealed record, see write_manifest
 MAX_LINE = 2000  # a unit's answer is untrusted: long lines are cut in the transcript
 
 
@@ -93,13 +97,36 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def write_manifest(run_dir: Path) -> Path:
-    """List every artefact of the run with its SHA-256, so a changed byte can be found later."""
-    files = sorted(p for p in run_dir.rglob("*") if p.is_file() and p.name != MANIFEST)
+def listed_files(run_dir: Path) -> list[Path]:
+    """Every file of the run folder the manifest lists: all but the manifest and its signature."""
+    files = (p for p in run_dir.rglob("*") if p.is_file())
+    return sorted(p for p in files if p.relative_to(run_dir).as_posix() not in UNLISTED)
+
+
+def sealed_bytes(files: dict[str, str]) -> bytes:
+    """The canonical form of the sealed entries: what reports print the hash of and signatures cover."""
+    sealed = {path: digest for path, digest in sorted(files.items()) if path not in DERIVED}
+    document = {"schema": MANIFEST_SCHEMA, "files": sealed}
+    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def manifest_text(files: dict[str, str]) -> str:
+    """manifest.json exactly as tekigo writes it (verification compares byte for byte)."""
     manifest = {
-        "schema": "tekigo/manifest/v1",
-        "files": {p.relative_to(run_dir).as_posix(): sha256_of(p) for p in files},
+        "schema": MANIFEST_SCHEMA,
+        "sealed_sha256": hashlib.sha256(sealed_bytes(files)).hexdigest(),
+        "files": dict(sorted(files.items())),
     }
+    return json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+
+
+def write_manifest(run_dir: Path) -> Path:
+    """List every artefact of the run with its SHA-256, so a changed byte can be found later.
+
+    The renderings in DERIVED are listed too, but left out of the sealed digest: each report prints
+    that digest, so it cannot cover the report itself, and re-rendering never breaks a signature.
+    """
+    files = {p.relative_to(run_dir).as_posix(): sha256_of(p) for p in listed_files(run_dir)}
     path = run_dir / MANIFEST
-    path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    path.write_text(manifest_text(files), encoding="utf-8")
     return path

@@ -1,1 +1,1 @@
-"""Report renderers: they read only the run record (results.json), never the live run."""
+"""Report renderers: they read only the run folder (results.json, evidence/, manifest), never the live run."""

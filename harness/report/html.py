@@ -1,27 +1,53 @@
-"""The HTML report: one self-contained page rendered from the run record."""
+"""The HTML report: one self-contained page (styles inline, nothing fetched) from the report contents."""
 
+import re
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
-VERDICT_WORDS = {
-    "PASS": ("適合", "Conforms"),
-    "FAIL": ("不適合", "Does not conform"),
-    "INCONCLUSIVE": ("判定不能", "Inconclusive"),
-    "NOT_APPLICABLE": ("該当なし", "Not applicable"),
-}
+from harness.report.contents import ReportContents
+from harness.report.wording import Language, load_wording
+
+# C0 controls (but tab and newline) and DEL: a unit may send them; HTML and PDF must not carry them.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
-def render_html(record: dict[str, Any]) -> str:
+def _printable(value: Any) -> Any:
+    """Every value the template prints, before escaping: control characters become U+FFFD."""
+    if isinstance(value, Markup) or not isinstance(value, str):
+        return value  # markup was built by the template's macros from values already made printable
+    return CONTROL_CHARACTERS.sub("\N{REPLACEMENT CHARACTER}", value)
+
+
+def _css_string(text: str) -> Markup:
+    """`text` as a quoted CSS string (for the page margins' wording): safe inside <style>."""
+    escaped = "".join(c if c.isalnum() or c in " .-:/" or ord(c) > 127 else f"\\{ord(c):x} " for c in text)
+    return Markup(f'"{escaped}"')
+
+
+def _environment() -> Environment:
     environment = Environment(
-        loader=PackageLoader("harness.report", "templates"), autoescape=select_autoescape(default=True)
+        loader=PackageLoader("harness.report", "templates"),
+        autoescape=select_autoescape(default=True),
+        undefined=StrictUndefined,
+        finalize=_printable,
+        trim_blocks=True,
+        lstrip_blocks=True,
     )
-    template = environment.get_template("report.html.j2")
-    return template.render(record=record, words=VERDICT_WORDS)
+    environment.filters["css_string"] = _css_string
+    return environment
 
 
-def write_html(run_dir: Path, record: dict[str, Any]) -> Path:
+def render_html(contents: ReportContents, language: Language = "both") -> str:
+    """The report as one HTML document; the unit's strings are escaped, never interpreted."""
+    wording = load_wording()
+    template = _environment().get_template("report.html.j2")
+    return template.render(c=contents, L=wording.labels, W=wording, lang=language)
+
+
+def write_html(run_dir: Path, html: str) -> Path:
     path = run_dir / "report.html"
-    path.write_text(render_html(record), encoding="utf-8")
+    path.write_text(html, encoding="utf-8")
     return path

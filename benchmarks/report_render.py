@@ -1,0 +1,78 @@
+"""How long a report with many findings takes: 1000 generated check records, rendered to HTML and PDF.
+
+Run from the repository: .venv/bin/python benchmarks/report_render.py [--records N] [--keep DIR]
+"""
+
+import argparse
+import random
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from harness import catalogue
+from harness.checks import Finding
+from harness.evidence import write_manifest
+from harness.profile_loader import load_profile
+from harness.report.junit import write_junit
+from harness.report.render import ReportRequest, render_reports
+from harness.run_record import CheckResult, build_record, now, write_record
+from harness.verdict import Verdict
+
+REPO = Path(__file__).resolve().parent.parent
+CHECKS = ["test_protected_settings_refuse_unauthenticated_reads", "test_factory_default_refused_after_first_use",
+          "test_dictionary_sweep_finds_no_login", "test_update_installs_the_declared_version"]
+VERDICTS = [Verdict.PASS] * 6 + [Verdict.FAIL] * 2 + [Verdict.INCONCLUSIVE, Verdict.NOT_APPLICABLE]
+
+
+def make_run(run_dir: Path, records: int) -> None:
+    """A run folder whose record holds `records` checks, each with a transcript of its own."""
+    chance = random.Random(34_10)
+    profile = load_profile(REPO / "device_profiles" / "reference" / "c1-camera.yaml")
+    requirements = list(catalogue.load())
+    results = []
+    for index in range(records):
+        name, verdict = CHECKS[index % len(CHECKS)], chance.choice(VERDICTS)
+        nodeid = f"testcases/ter_34_10/generated.py::{name}[http:{8000 + index}]"
+        evidence = f"evidence/{index:04d}/exchanges.txt"
+        (run_dir / evidence).parent.mkdir(parents=True)
+        lines = [f"{n * 0.01:8.3f} > GET /cgi-bin/setting{n}.cgi HTTP/1.1" for n in range(chance.randint(5, 60))]
+        (run_dir / evidence).write_text(f"# {nodeid}\n" + "\n".join(lines) + "\n", encoding="utf-8")
+        reason = "" if verdict is Verdict.PASS else f"port {8000 + index}: " + "served without a login; " * (index % 8)
+        findings = [Finding(f"banner of port {8000 + index} names the firmware build", "EN 303 645 5.6-2")]
+        findings = findings if index % 3 == 0 else []
+        results.append(CheckResult(nodeid, requirements[index % len(requirements)], f"http:{8000 + index}",
+                                   verdict, reason, [evidence], findings, 0.5))
+    record = build_record(profile, catalogue.load(), results, now(), now())
+    write_record(run_dir, record)
+    write_junit(run_dir, record)
+    write_manifest(run_dir)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=1000)
+    parser.add_argument("--keep", type=Path, help="leave the run folder here instead of a temporary one")
+    arguments = parser.parse_args()
+    run_dir = arguments.keep or Path(tempfile.mkdtemp(prefix="tekigo-bench-"))
+    if arguments.keep:
+        shutil.rmtree(run_dir, ignore_errors=True)
+        run_dir.mkdir(parents=True)
+    make_run(run_dir, arguments.records)
+    started = time.monotonic()
+    rendered = render_reports(run_dir, ReportRequest())
+    total = time.monotonic() - started
+    assert rendered.pdf is not None
+    html_kib = (run_dir / "report.html").stat().st_size // 1024
+    pdf_kib = rendered.pdf.path.stat().st_size // 1024
+    print(f"{arguments.records} check records: HTML + PDF in {total:.1f} s "
+          f"(PDF pass {rendered.pdf.seconds:.1f} s), {rendered.pdf.pages} pages, "
+          f"report.html {html_kib} KiB, report.pdf {pdf_kib} KiB")
+    if not arguments.keep:
+        shutil.rmtree(run_dir)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

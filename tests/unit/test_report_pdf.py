@@ -1,0 +1,81 @@
+"""The PDF report, read back with poppler: Japanese as glyphs, every page numbered, nothing off the page."""
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from harness.integrity import check_run
+from harness.report.lab_settings import load_lab_settings
+from harness.report.render import RenderedReports, ReportRequest, render_reports
+
+from ..conftest import REPO
+from .run_folders import LONG_TOKEN, make_run_folder, pdf_text, typical_checks
+
+A4_WIDTH_PT = 595.28
+SIDE_MARGIN_PT = 16 / 25.4 * 72
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> RenderedReports:
+    """One PDF of a failing camera whose unit sends markup, script and unbreakable lines (shared: slow)."""
+    run_dir = make_run_folder(tmp_path_factory.mktemp("run"), typical_checks())
+    settings = load_lab_settings(REPO / "device_profiles" / "lab-settings.example.yaml")
+    return render_reports(run_dir, ReportRequest(settings=settings))
+
+
+@pytest.fixture(scope="module")
+def pages(rendered: RenderedReports) -> list[str]:
+    assert rendered.pdf is not None
+    return pdf_text(rendered.pdf.path).split("\f")[: rendered.pdf.pages]
+
+
+def test_japanese_verdict_and_clause_titles_are_text_in_the_pdf(pages: list[str]) -> None:
+    text = "".join(pages)
+    assert "試験成績書" in text and "不適合" in text and "適合" in text
+    assert "端末設備等規則 第34条の10" in text and "アクセス制御機能" in text
+
+
+def test_japanese_is_drawn_with_the_embedded_cjk_font(rendered: RenderedReports) -> None:
+    assert rendered.pdf is not None
+    fonts = subprocess.run(["pdffonts", str(rendered.pdf.path)], capture_output=True, text=True, check=True).stdout
+    listed = fonts.splitlines()[2:]
+    assert any("Noto-Sans-CJK-JP" in line for line in listed), fonts
+    assert all(re.search(r" yes yes yes ", line) for line in listed), fonts  # embedded subsets: no empty boxes
+
+
+def test_every_page_renders_to_png(rendered: RenderedReports, tmp_path: Path) -> None:
+    assert rendered.pdf is not None
+    subprocess.run(["pdftoppm", "-png", "-r", "30", str(rendered.pdf.path), str(tmp_path / "page")],
+                   check=True, timeout=120)
+    images = sorted(tmp_path.glob("page-*.png"))
+    assert len(images) == rendered.pdf.pages >= 4
+    assert all(image.stat().st_size > 2000 for image in images)  # something is drawn on each
+
+
+def test_every_page_carries_the_report_number_and_page_n_of_n(rendered: RenderedReports, pages: list[str]) -> None:
+    total = len(pages)
+    for number, page in enumerate(pages, start=1):
+        assert f"Report No. {rendered.report_number}" in page, number
+        assert f"page {number} / {total}" in page, number
+
+
+def test_hostile_strings_show_as_literal_text(pages: list[str]) -> None:
+    text = "".join(pages)
+    assert '<script>alert("x")</script>' in text.replace("\n", "")
+
+
+def test_long_unbreakable_strings_wrap_inside_the_page(rendered: RenderedReports) -> None:
+    assert rendered.pdf is not None
+    boxes = pdf_text(rendered.pdf.path, "-bbox")
+    right_edges = [float(x) for x in re.findall(r'xMax="([0-9.]+)"', boxes)]
+    assert right_edges and max(right_edges) <= A4_WIDTH_PT - SIDE_MARGIN_PT + 1
+    assert LONG_TOKEN not in boxes  # it was broken over lines
+
+
+def test_the_pdf_carries_the_evidence_seal(rendered: RenderedReports, pages: list[str]) -> None:
+    manifest = check_run(rendered.paths[0].parent).manifest
+    assert manifest is not None
+    assert manifest.sealed_sha256 in "".join(pages).replace("\n", "")
+    assert "report.pdf" in manifest.files and "report.pdf" not in manifest.sealed
