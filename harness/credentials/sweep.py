@@ -12,6 +12,7 @@ from harness.verdict import Inconclusive
 
 # Tries a batch of pairs on one connection; returns results for the leading pairs it could try.
 BatchAttempt = Callable[[Sequence[Pair]], list[LoginResult]]
+PROGRESS_EVERY_S = 10.0
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,20 @@ class SweepLimits:
     concurrency: int = 16
     batch: int = 1
     lockout_after: int = 3  # consecutive lockout answers that stop the sweep
+    retries: int = 2  # times a batch that got no answer is tried again (each time at half the concurrency)
+
+
+@dataclass(frozen=True)
+class BatchTiming:
+    """One connection's batch: when it started (seconds into the sweep), how long it took, how many answers."""
+
+    started_s: float
+    seconds: float
+    answers: int
+
+    @property
+    def per_answer_s(self) -> float:
+        return self.seconds / self.answers
 
 
 @dataclass
@@ -34,9 +49,11 @@ class SweepOutcome:
     refused: int = 0
     errors: list[str] = field(default_factory=list)
     untried: int = 0
+    retried: int = 0
     lockout: bool = False
     stopped_by: str = ""
     seconds: float = 0.0
+    timings: list[BatchTiming] = field(default_factory=list)
 
     @property
     def tried(self) -> int:
@@ -59,27 +76,38 @@ class _RateGate:
         time.sleep(max(0.0, start - now))
 
 
-def sweep(pairs: Sequence[Pair], attempt: BatchAttempt, limits: SweepLimits) -> SweepOutcome:
-    """Try `pairs` with `attempt`, stopping at a success, a lockout, or any limit."""
+def sweep(
+    pairs: Sequence[Pair],
+    attempt: BatchAttempt,
+    limits: SweepLimits,
+    progress: Callable[["SweepOutcome"], None] | None = None,
+) -> SweepOutcome:
+    """Try `pairs` with `attempt`, stopping at a success, a lockout, or any limit; `progress` hears every 10 s."""
     outcome = SweepOutcome()
     queue = list(pairs[: limits.max_attempts])
     outcome.untried = len(pairs) - len(queue)
     gate = _RateGate(limits.rate)
     started = time.monotonic()
     consecutive_lockouts = 0
+    next_progress = started + PROGRESS_EVERY_S
+    # Connections in flight: halved when the unit leaves one unanswered, one more after a calm round.
+    width, calm = limits.concurrency, 0
+    retries: dict[tuple[Pair, ...], int] = {}
 
-    def run(batch: list[Pair]) -> tuple[list[Pair], list[LoginResult] | str]:
+    def run(batch: list[Pair]) -> tuple[list[Pair], list[LoginResult] | str, float, float]:
         gate.wait(len(batch))
+        begun = time.monotonic()
         try:
-            return batch, attempt(batch)
+            results: list[LoginResult] | str = attempt(batch)
         except Inconclusive as error:
-            return batch, str(error)
+            results = str(error)
+        return batch, results, begun - started, time.monotonic() - begun
 
     with ThreadPoolExecutor(max_workers=limits.concurrency) as pool:
-        running: set[Future[tuple[list[Pair], list[LoginResult] | str]]] = set()
+        running: set[Future[tuple[list[Pair], list[LoginResult] | str, float, float]]] = set()
         while queue or running:
             stop = _stop_reason(outcome, started, limits)
-            while queue and not stop and len(running) < limits.concurrency:
+            while queue and not stop and len(running) < width:
                 batch, queue = queue[: limits.batch], queue[limits.batch :]
                 running.add(pool.submit(run, batch))
             if stop:
@@ -90,10 +118,22 @@ def sweep(pairs: Sequence[Pair], attempt: BatchAttempt, limits: SweepLimits) -> 
                 break
             done, running = wait(running, timeout=1.0, return_when=FIRST_COMPLETED)
             for future in done:
-                batch, results = future.result()
+                batch, results, begun_s, seconds = future.result()
                 if isinstance(results, str):
-                    outcome.errors.append(f"{batch[0].username}: {results}")
+                    key = tuple(batch)
+                    retries[key] = retries.get(key, 0) + 1
+                    if retries[key] <= limits.retries:
+                        outcome.retried += 1
+                        queue = batch + queue
+                        width, calm = max(1, width // 2), 0
+                    else:
+                        outcome.errors.append(f"{batch[0].username}: {results}")
                     continue
+                calm += 1
+                if calm >= width and width < limits.concurrency:
+                    width, calm = width + 1, 0
+                if results:
+                    outcome.timings.append(BatchTiming(begun_s, seconds, len(results)))
                 for pair, result in zip(batch, results, strict=False):
                     consecutive_lockouts = consecutive_lockouts + 1 if result.lockout else 0
                     if result.accepted:
@@ -103,6 +143,10 @@ def sweep(pairs: Sequence[Pair], attempt: BatchAttempt, limits: SweepLimits) -> 
                 if consecutive_lockouts >= limits.lockout_after:
                     outcome.lockout = True
                 queue = batch[len(results) :] + queue
+            if progress is not None and time.monotonic() >= next_progress:
+                outcome.seconds = time.monotonic() - started
+                progress(outcome)
+                next_progress += PROGRESS_EVERY_S
     outcome.seconds = time.monotonic() - started
     return outcome
 

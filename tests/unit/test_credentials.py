@@ -4,7 +4,7 @@ import threading
 import time
 from collections.abc import Sequence
 
-from harness.credentials.dictionary import Pair, load_dictionary
+from harness.credentials.dictionary import Pair, group_sources, load_dictionary
 from harness.credentials.sweep import SweepLimits, sweep
 from harness.transports.outcome import LoginResult, Unreachable
 
@@ -81,3 +81,67 @@ def test_partial_batches_are_retried_on_a_new_connection() -> None:
 
     outcome = sweep(PAIRS[:9], one_per_connection, SweepLimits(batch=3, rate=1000, concurrency=2))
     assert outcome.tried == 9 and sorted(seen) == sorted(p.username for p in PAIRS[:9])
+
+
+def test_notice_dictionary_has_600_unique_pairs_and_keeps_the_mirai_group() -> None:
+    pairs = load_dictionary("notice")
+    assert len(pairs) >= 600
+    assert len({(p.username, p.password) for p in pairs}) == len(pairs)
+    assert len([p for p in pairs if p.group == "mirai"]) == 61
+    assert pairs[0] == Pair("root", "xc3511", "mirai")  # Mirai's first pair is tried first
+
+
+def test_every_dictionary_group_names_its_source() -> None:
+    for name in ("short", "notice"):
+        sources = group_sources(name)
+        groups = {p.group for p in load_dictionary(name)}
+        assert groups <= set(sources), f"{name}: pairs outside any '## group:' line"
+        assert all(len(source) > 20 for source in sources.values()), f"{name}: a group without a source: {sources}"
+
+
+def test_sweep_records_the_answer_time_of_each_connection() -> None:
+    def two_per_connection(batch: Sequence[Pair]) -> list[LoginResult]:
+        time.sleep(0.02)
+        return refuse_all(batch[:2])
+
+    outcome = sweep(PAIRS[:10], two_per_connection, SweepLimits(batch=2, rate=1000, concurrency=2))
+    assert [t.answers for t in outcome.timings] == [2] * 5
+    assert all(t.per_answer_s >= 0.01 for t in outcome.timings)
+
+
+def test_sweep_reports_progress_while_it_runs(monkeypatch) -> None:
+    monkeypatch.setattr("harness.credentials.sweep.PROGRESS_EVERY_S", 0.05)
+    heard: list[int] = []
+
+    def slow(batch: Sequence[Pair]) -> list[LoginResult]:
+        time.sleep(0.03)
+        return refuse_all(batch)
+
+    sweep(PAIRS[:10], slow, SweepLimits(rate=1000, concurrency=1), progress=lambda o: heard.append(o.tried))
+    assert heard and heard == sorted(heard) and heard[-1] <= 10
+
+
+def test_unanswered_batches_are_retried_at_lower_concurrency() -> None:
+    in_flight, peak_after_drop, dropped = [0], [0], set()
+    lock = threading.Lock()
+
+    def overloaded(batch: Sequence[Pair]) -> list[LoginResult]:
+        with lock:
+            in_flight[0] += 1
+            busy = in_flight[0]
+            if dropped:
+                peak_after_drop[0] = max(peak_after_drop[0], busy)
+        try:
+            time.sleep(0.01)
+            if busy > 4 and batch[0].username not in dropped:
+                dropped.add(batch[0].username)
+                raise Unreachable("timed out")
+            return refuse_all(batch)
+        finally:
+            with lock:
+                in_flight[0] -= 1
+
+    outcome = sweep(PAIRS, overloaded, SweepLimits(concurrency=16, rate=10000))
+    assert dropped and outcome.retried == len(dropped)
+    assert (outcome.errors, outcome.refused, outcome.untried) == ([], 50, 0)
+    assert peak_after_drop[0] < 16
