@@ -1,0 +1,132 @@
+"""`tekigo discover` (the units on a lab LAN) and `tekigo scan` (one unit's attack surface).
+
+Exit status of `discover`: 0 done, 4 usage error (nothing sent). Of `scan`: 0 every port answered,
+2 incomplete (some ports never answered, or a limit stopped the sweep), 4 usage error (nothing sent).
+"""
+
+import argparse
+import ipaddress
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from harness.scope import LabScope, OutOfScope, guard
+
+EXIT_INCOMPLETE = 2
+EXIT_USAGE = 4
+Handler = Callable[[argparse.Namespace, list[str]], int]
+
+
+class UsageError(Exception):
+    """Something the user must fix before anything is sent; exit status 4."""
+
+
+def _usage_errors_exit_4(handler: Handler) -> Handler:
+    """Print a UsageError as `tekigo: ...` and exit 4 (also when run as `python -m harness.cli`)."""
+    def guarded(arguments: argparse.Namespace, extra: list[str]) -> int:
+        try:
+            return handler(arguments, extra)
+        except UsageError as error:
+            print(f"tekigo: {error}", file=sys.stderr)
+            return EXIT_USAGE
+
+    return guarded
+
+
+def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    discover = commands.add_parser("discover", help="list the units on a lab network (ARP, mDNS/DNS-SD, SSDP)",
+                                   epilog="Exit status: 0 done, 4 usage error.")
+    discover.add_argument("--network", required=True, metavar="CIDR", help="the lab network (directly connected)")
+    discover.add_argument("--wait", type=float, default=1.5, metavar="S", help="how long to listen (default 1.5)")
+    discover.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    discover.add_argument("--write-profile", type=Path, metavar="DIR", help="draft a profile per unit into DIR")
+    discover.add_argument("--netns", help="run inside this network namespace (e.g. tekigo-tester; needs root)")
+    discover.set_defaults(handler=_usage_errors_exit_4(_discover))
+
+    scan = commands.add_parser("scan", help="sweep one unit's TCP ports, grab banners, probe UDP services",
+                               epilog="Exit status: 0 every port answered, 2 incomplete, 4 usage error.")
+    scan.add_argument("address", help="the unit's address")
+    scan.add_argument("--network", required=True, metavar="CIDR", help="the lab network the scan may send to")
+    scan.add_argument("--ports", default="1-65535", type=_ports, help="e.g. 1-1024,8080 (default 1-65535)")
+    scan.add_argument("--rate", type=float, default=200_000.0, metavar="PPS", help="most SYNs per second")
+    scan.add_argument("--deadline", type=float, default=60.0, metavar="S", help="most seconds for the sweep")
+    scan.add_argument("--no-udp", action="store_true", help="skip the UDP probes (SNMP, SSDP, mDNS)")
+    scan.add_argument("--out", type=Path, metavar="DIR", help="write scan.pcap, open-ports.txt and scan.json")
+    scan.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    scan.add_argument("--netns", help="run inside this network namespace (e.g. tekigo-tester; needs root)")
+    scan.set_defaults(handler=_usage_errors_exit_4(_scan))
+
+
+def _ports(text: str) -> list[int]:
+    ports: list[int] = []
+    try:
+        for part in text.split(","):
+            first, _, last = part.partition("-")
+            ports.extend(range(int(first), int(last or first) + 1))
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"expected ports like 1-1024,8080, got {text!r}") from error
+    if not ports or not all(0 < port < 65536 for port in ports):
+        raise argparse.ArgumentTypeError("ports must be between 1 and 65535")
+    return list(dict.fromkeys(ports))
+
+
+def _enter_namespace(arguments: argparse.Namespace) -> None:
+    if arguments.netns:
+        from harness.cli import _reexec_in_namespace
+
+        _reexec_in_namespace(arguments.netns)
+
+
+def _discover(arguments: argparse.Namespace, extra: list[str]) -> int:
+    from harness.net.discovery import discover, units_table
+    from harness.net.lan import DiscoveryError, lab_lan
+    from harness.net.profile_draft import draft_name, draft_profile
+
+    _enter_namespace(arguments)
+    if not 0 < arguments.wait <= 30:
+        raise UsageError("--wait must be between 0 and 30 seconds")
+    try:
+        lan = lab_lan(arguments.network)
+    except DiscoveryError as error:
+        raise UsageError(str(error)) from error
+    print(f"discover: {lan.network} on {lan.interface} ({lan.address}), listening {arguments.wait:g} s",
+          file=sys.stderr, flush=True)
+    units = discover(lan, arguments.wait)
+    print(json.dumps([unit.to_json() for unit in units], indent=2) if arguments.json else units_table(units))
+    if arguments.write_profile:
+        arguments.write_profile.mkdir(parents=True, exist_ok=True)
+        for unit in units:
+            path = arguments.write_profile / draft_name(unit)
+            path.write_text(draft_profile(unit, lan.network), encoding="utf-8")
+            print(f"draft profile: {path}", file=sys.stderr)
+    return 0
+
+
+def _scan(arguments: argparse.Namespace, extra: list[str]) -> int:
+    from harness.net.progress import ProgressLine
+    from harness.net.scan import scan, write_evidence
+    from harness.net.syn_sweep import SweepError, SweepLimits
+
+    _enter_namespace(arguments)
+    try:
+        network = ipaddress.ip_network(arguments.network, strict=False)
+    except ValueError as error:
+        raise UsageError(f"{arguments.network!r} is not a network") from error
+    if not (0 < arguments.rate <= 1_000_000 and 0 < arguments.deadline <= 3600):
+        raise UsageError("--rate must be in (0, 1000000] and --deadline in (0, 3600]")
+    scope = LabScope([network])
+    limits = SweepLimits(rate_pps=arguments.rate, deadline_s=arguments.deadline)
+    progress = ProgressLine(f"scan {arguments.address}")
+    try:
+        with guard(scope):
+            surface, sweep = scan(arguments.address, scope, arguments.ports, limits, progress, udp=not arguments.no_udp)
+    except (OutOfScope, SweepError) as error:
+        raise UsageError(f"refusing to scan {arguments.address}: {error}") from error
+    finally:
+        progress.done()
+    print(json.dumps(surface.to_json(), indent=2) if arguments.json else surface.table())
+    if arguments.out:
+        for path in write_evidence(arguments.out, surface, sweep):
+            print(f"evidence: {path}", file=sys.stderr)
+    return 0 if surface.complete else EXIT_INCOMPLETE

@@ -1,0 +1,1 @@
+"""Discovery (ARP, mDNS/DNS-SD, SSDP) and attack-surface scanning (SYN sweep, banners, UDP probes)."""

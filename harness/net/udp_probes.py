@@ -1,0 +1,95 @@
+"""UDP probes the checks need: SNMP (a read-write community opens settings), SSDP and mDNS (what a unit announces)."""
+
+import re
+import socket
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from scapy.asn1.asn1 import ASN1_OID
+from scapy.layers.dns import DNS, DNSQR
+from scapy.layers.snmp import SNMP, SNMPget, SNMPvarbind
+
+from harness.net.services import Service, printable
+from harness.scope import LabScope
+
+MAX_DATAGRAM = 4096
+SYS_DESCR = "1.3.6.1.2.1.1.1.0"
+
+
+@dataclass(frozen=True)
+class UdpProbe:
+    """One request to one UDP port and how to read its answer."""
+
+    name: str
+    port: int
+    request: Callable[[str], bytes]
+    detail: Callable[[bytes], str]
+
+
+def _snmp_request(address: str) -> bytes:
+    return bytes(SNMP(version=1, community="public", PDU=SNMPget(varbindlist=[SNMPvarbind(oid=ASN1_OID(SYS_DESCR))])))
+
+
+def _snmp_detail(reply: bytes) -> str:
+    try:
+        value = SNMP(reply).PDU.varbindlist[0].value.val
+    except (AttributeError, IndexError, TypeError):
+        return "answered (not a readable SNMP response)"
+    text = value.decode("latin-1") if isinstance(value, bytes) else str(value)
+    return f"community 'public': {text}"
+
+
+def _ssdp_request(address: str) -> bytes:
+    return (f'M-SEARCH * HTTP/1.1\r\nHOST: {address}:1900\r\nMAN: "ssdp:discover"\r\nST: upnp:rootdevice\r\n'
+            "USER-AGENT: tekigo-scan UPnP/1.1\r\n\r\n").encode()
+
+
+def _ssdp_detail(reply: bytes) -> str:
+    headers = dict(re.findall(rb"^([A-Za-z-]{1,40}):[ \t]*([^\r\n]{0,200})", reply, re.MULTILINE))
+    headers = {key.upper(): value for key, value in headers.items()}
+    return printable(b"SERVER " + headers.get(b"SERVER", b"?") + b", LOCATION " + headers.get(b"LOCATION", b"?"))
+
+
+def _mdns_request(address: str) -> bytes:
+    # A one-shot ("legacy unicast") query from a port other than 5353: the answer comes back to us (RFC 6762 6.7).
+    return bytes(DNS(id=0x7E6B, rd=0, qd=DNSQR(qname="_services._dns-sd._udp.local", qtype="PTR")))
+
+
+def _mdns_detail(reply: bytes) -> str:
+    try:
+        answers = DNS(reply).an
+        names = sorted({answer.rdata.decode() if isinstance(answer.rdata, bytes) else str(answer.rdata)
+                        for answer in (answers or [])})
+    except (AttributeError, TypeError, UnicodeDecodeError):
+        return "answered (not a readable DNS response)"
+    return "announces " + ", ".join(name.rstrip(".") for name in names)
+
+
+PROBES = (
+    UdpProbe("snmp", 161, _snmp_request, _snmp_detail),
+    UdpProbe("upnp", 1900, _ssdp_request, _ssdp_detail),
+    UdpProbe("mdns", 5353, _mdns_request, _mdns_detail),
+)
+
+
+def probe(address: str, udp_probe: UdpProbe, timeout_s: float) -> Service | None:
+    """Send the probe once; the service when an answer comes from the target's port within `timeout_s`."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.settimeout(timeout_s)
+        sock.sendto(udp_probe.request(address), (address, udp_probe.port))
+        try:
+            while True:
+                reply, sender = sock.recvfrom(MAX_DATAGRAM)
+                if sender == (address, udp_probe.port):
+                    return Service(udp_probe.port, "udp", udp_probe.name, udp_probe.detail(reply), printable(reply))
+        except (TimeoutError, ConnectionRefusedError):
+            return None  # silence or ICMP port unreachable: nothing there
+
+
+def probe_all(address: str, scope: LabScope, timeout_s: float = 1.0) -> list[Service]:
+    """Every UDP probe at once against `address` (checked against `scope`); the ones that answered."""
+    target = str(scope.check(address))
+    with ThreadPoolExecutor(max_workers=len(PROBES)) as pool:
+        found = list(pool.map(lambda p: probe(target, p, timeout_s), PROBES))
+    return [service for service in found if service is not None]

@@ -1,0 +1,106 @@
+"""Several units audited at once: one `tekigo run` process and one run folder per unit, one summary for all.
+
+Each unit's run is its own process, so nothing is shared between runs but the read-only suite and
+profiles: its own pytest session, scope guard, evidence store and report.
+"""
+
+import json
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from harness.run_record import read_record
+from harness.summary import JAPANESE, SHORT
+
+RUN_DEADLINE_S = 900
+ITEMS = [f"TER-34-10-{n}" for n in range(1, 5)]
+
+
+@dataclass(frozen=True)
+class UnitRun:
+    """One unit's run: where its folder is, the verdicts it got, its exit status and how long it took."""
+
+    profile: str
+    run_dir: str
+    verdicts: dict[str, str]
+    exit_status: int
+    seconds: float
+
+    @property
+    def overall(self) -> str:
+        return self.verdicts.get("overall", "INCONCLUSIVE")
+
+
+def run_folders(profiles: Sequence[Path], out: Path) -> list[Path]:
+    """One folder per profile under `out`, named after the profile file (numbered when two share a name)."""
+    names = [profile.stem for profile in profiles]
+    return [out / (name if names.count(name) == 1 else f"{name}-{index + 1}") for index, name in enumerate(names)]
+
+
+def run_units(profiles: Sequence[Path], out: Path, workers: int, pytest_args: Sequence[str] = ()) -> list[UnitRun]:
+    """Run the suite on every profile, `workers` units at a time; progress lines are prefixed by the unit."""
+    print_lock = threading.Lock()
+    folders = run_folders(profiles, out)
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        jobs = zip(profiles, folders, strict=True)
+        return list(pool.map(lambda job: _run_one(job[0], job[1], pytest_args, print_lock), jobs))
+
+
+def _run_one(profile: Path, run_dir: Path, pytest_args: Sequence[str], print_lock: threading.Lock) -> UnitRun:
+    command = [sys.executable, "-m", "harness.cli", "run", "--profile", str(profile), "--out", str(run_dir),
+               *(["--", *pytest_args] if pytest_args else [])]
+    started = time.monotonic()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert process.stdout is not None
+    timer = threading.Timer(RUN_DEADLINE_S, process.kill)
+    timer.start()
+    try:
+        for line in process.stdout:
+            if line.strip():
+                with print_lock:
+                    print(f"[{run_dir.name}] {line.rstrip()}", flush=True)
+        status = process.wait()
+    finally:
+        timer.cancel()
+    verdicts: dict[str, str] = {}
+    if (run_dir / "results.json").exists():
+        record = read_record(run_dir)
+        verdicts = {r["id"]: r["verdict"] for r in record["requirements"]} | {"overall": record["verdict"]}
+    return UnitRun(str(profile), str(run_dir), verdicts, status, time.monotonic() - started)
+
+
+def combined_exit(runs: Sequence[UnitRun]) -> int:
+    """1 when any unit is non-conformant, else 2 when any is inconclusive or unfinished, else 0."""
+    overall = [run.overall for run in runs]
+    if "FAIL" in overall:
+        return 1
+    return 2 if any(verdict != "PASS" for verdict in overall) else 0
+
+
+def render_units(runs: Sequence[UnitRun], seconds: float) -> str:
+    """Unit x item 1-4 x overall, with each unit's time and run folder."""
+    items = "".join(f"{'item ' + i[-1]:<9}" for i in ITEMS)
+    header = f"{'unit':<24}{items}{'overall':<9}{'time':>6}  run folder"
+    lines = ["", header, "-" * len(header)]
+    for run in runs:
+        cells = "".join(f"{SHORT.get(run.verdicts.get(i, '-'), '-'):<9}" for i in ITEMS)
+        lines.append(f"{Path(run.run_dir).name:<24}{cells}{SHORT.get(run.overall, '-'):<9}{run.seconds:>5.0f}s  "
+                     f"{run.run_dir}")
+    counts = {verdict: sum(run.overall == verdict for run in runs) for verdict in ("PASS", "FAIL", "INCONCLUSIVE")}
+    lines.append(f"\n{len(runs)} units in {seconds:.0f} s: " + ", ".join(
+        f"{count} {JAPANESE[verdict]}" for verdict, count in counts.items() if count))
+    return "\n".join(lines)
+
+
+def write_summary(out: Path, runs: Sequence[UnitRun], seconds: float) -> Path:
+    """summary.json beside the run folders: every unit's verdicts and folder, and the combined exit status."""
+    path = out / "summary.json"
+    path.write_text(json.dumps({"seconds": round(seconds, 1), "exit_status": combined_exit(runs),
+                                "units": [asdict(run) | {"overall": run.overall} for run in runs]},
+                               indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
