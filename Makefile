@@ -2,17 +2,20 @@
 SHELL := /bin/bash
 VENV := .venv/bin
 
-.PHONY: install demo test lint clean
+.PHONY: install demo test lint bench clean
 
 install:
 	@scripts/install.sh
 
 demo: install
-	$(VENV)/tekigo selftest --out reports/demo
+	TEKIGO_LAB_SETTINGS=device_profiles/lab-settings.example.yaml $(VENV)/tekigo selftest --out reports/demo
 
 test: install
 	$(VENV)/ruff check .
 	$(VENV)/python -m pytest tests
+
+bench: install
+	@for benchmark in benchmarks/*.py; do echo "== $$benchmark"; $(VENV)/python $$benchmark || exit 1; done
 
 lint: install
 	$(VENV)/ruff check .

@@ -1,7 +1,8 @@
-"""The `tekigo` command: run | profile | lab | selftest.
+"""The `tekigo` command: run | discover | scan | profile | lab | selftest | report | keygen | sign | verify.
 
 Exit status of `run` (and `selftest`): 0 conformant, 1 non-conformant (any FAIL), 2 inconclusive,
-4 usage or profile error (nothing was sent to any unit).
+4 usage or profile error (nothing was sent to any unit). Of `report`, `sign` and `verify`: 0 done
+(intact), 1 the run folder does not match its manifest or signature, 4 usage error.
 """
 
 import argparse
@@ -46,7 +47,9 @@ def _parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="run the suite against one unit",
                               epilog="Exit status: 0 conformant, 1 non-conformant, 2 inconclusive, 4 usage error. "
                               "Arguments after `--` go to pytest.")
-    run.add_argument("--profile", required=True, type=Path, help="device profile (YAML)")
+    run.add_argument("--profile", required=True, type=Path, action="append",
+                     help="device profile (YAML); repeat it to audit several units, one run folder each under --out")
+    run.add_argument("-n", dest="workers", type=int, default=1, metavar="N", help="units audited at once (default 1)")
     run.add_argument("--out", type=Path, help="run folder (default reports/<model>-<time>)")
     run.add_argument("-k", dest="keyword", help="only checks matching this pytest -k expression")
     run.add_argument("--netns", help="run inside this network namespace (e.g. tekigo-tester; needs root)")
@@ -60,7 +63,10 @@ def _parser() -> argparse.ArgumentParser:
     profile_commands.add_parser("schema", help="print the JSON Schema").set_defaults(handler=_profile_schema)
 
     lab = commands.add_parser("lab", help="manage the reference lab (needs root)")
-    lab.add_argument("action", choices=["up", "down", "status"])
+    lab.add_argument("action", choices=["up", "down", "status", "build-image"])
+    lab.add_argument("--variant", action="append", help="build-image: only this firmware variant (repeatable)")
+    lab.add_argument("--clones", type=int, default=0, choices=range(9), metavar="N",
+                     help="up: also start N copies of r1 (r1x1.., 198.18.0.21..; N at most 8)")
     lab.set_defaults(handler=_lab)
 
     selftest = commands.add_parser("selftest", help="run the suite on every reference device, compare")
@@ -69,17 +75,66 @@ def _parser() -> argparse.ArgumentParser:
     selftest.add_argument("--keep-lab", action="store_true", help="leave the lab up afterwards")
     selftest.set_defaults(handler=_selftest)
 
+    _add_report_commands(commands)
+    from harness.cli_discover import add_commands
+
+    add_commands(commands)
     return parser
+
+
+def _add_report_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    report = commands.add_parser("report", help="render the reports of a run folder (again)",
+                                 epilog="Exit status: 0 rendered, 1 the run folder does not match its manifest, "
+                                 "4 usage error. Lab settings: --lab-settings, else those the run recorded, "
+                                 "else $TEKIGO_LAB_SETTINGS.")
+    report.add_argument("run_dir", type=Path, metavar="RUN_DIR")
+    report.add_argument("--format", dest="formats", metavar="FORMATS", type=_formats, default=("html", "pdf"),
+                        help="html, pdf or html,pdf (default)")
+    report.add_argument("--lang", choices=["ja", "en", "both"], default="both", help="language (default both)")
+    report.add_argument("--lab-settings", type=Path, metavar="FILE", help="lab settings file (YAML)")
+    report.add_argument("--report-number", metavar="NUMBER", help="the report number (default PREFIX-DATE-SEAL)")
+    report.add_argument("--applicant", metavar="NAME", help="the applicant's name (overrides the lab settings)")
+    report.set_defaults(handler=_report)
+
+    keygen = commands.add_parser("keygen", help="make an Ed25519 key pair for signing runs")
+    keygen.add_argument("key", type=Path, metavar="KEY",
+                        help="private key file to write; the public key goes to KEY.pub")
+    keygen.set_defaults(handler=_keygen)
+
+    sign = commands.add_parser("sign", help="sign the manifest of a run folder (Ed25519)",
+                               epilog="Exit status: 0 signed, 1 the run folder does not match its manifest, "
+                               "4 usage error.")
+    sign.add_argument("run_dir", type=Path, metavar="RUN_DIR")
+    sign.add_argument("--key", type=Path, required=True, help="private key from `tekigo keygen`")
+    sign.set_defaults(handler=_sign)
+
+    verify = commands.add_parser("verify", help="check a run folder against its manifest and signature",
+                                 epilog="Exit status: 0 intact, 1 a file changed, is missing or was added, or the "
+                                 "signature does not hold, 4 usage error.")
+    verify.add_argument("run_dir", type=Path, metavar="RUN_DIR")
+    verify.add_argument("--pubkey", type=Path, help="the public key the run must be signed with")
+    verify.set_defaults(handler=_verify)
+
+
+def _formats(text: str) -> tuple[str, ...]:
+    formats = tuple(part.strip() for part in text.split(",") if part.strip())
+    if not formats or set(formats) - {"html", "pdf"}:
+        raise argparse.ArgumentTypeError(f"expected html, pdf or html,pdf, got {text!r}")
+    return formats
 
 
 def _load(path: Path):  # type: ignore[no-untyped-def]
     try:
         return load_profile(path)
     except ProfileError as error:
-        raise UsageError(f"invalid device profile ({len(error.problems)} problems):\n{error}") from error
+        count = len(error.problems)
+        raise UsageError(f"invalid device profile ({count} problem{'s' * (count > 1)}):\n{error}") from error
 
 
 def _run(arguments: argparse.Namespace, extra: list[str]) -> int:
+    if len(arguments.profile) > 1:
+        return _run_units(arguments, extra)
+    arguments.profile = arguments.profile[0]
     profile = _load(arguments.profile)
     if arguments.netns:
         return _reexec_in_namespace(arguments.netns)
@@ -105,6 +160,38 @@ def _run(arguments: argparse.Namespace, extra: list[str]) -> int:
     record = read_record(out)
     print(render_run(record, out))
     return EXIT_BY_VERDICT[record["verdict"]]
+
+
+def _run_units(arguments: argparse.Namespace, extra: list[str]) -> int:
+    """Several profiles: every one checked first (nothing is sent if one is bad), then `-n` units at a time."""
+    import time
+
+    from harness.parallel import combined_exit, render_units, run_units, write_summary
+
+    if arguments.workers < 1:
+        raise UsageError("-n must be at least 1")
+    profiles = [(path, _load(path)) for path in arguments.profile]
+    if arguments.netns:
+        return _reexec_in_namespace(arguments.netns)
+    addresses: dict[str, Path] = {}
+    for path, profile in profiles:
+        try:
+            LabScope(profile.lab.networks, profile.lab.allow_routed).check(str(profile.unit.address))
+        except OutOfScope as error:
+            raise UsageError(f"refusing to test {profile.unit.address} ({path}): {error}") from error
+        if str(profile.unit.address) in addresses:
+            raise UsageError(f"{path} and {addresses[str(profile.unit.address)]} name the same unit "
+                             f"{profile.unit.address}; one run per unit")
+        addresses[str(profile.unit.address)] = path
+    out = arguments.out or Path("reports") / f"units-{_stamp()}"
+    out.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    runs = run_units(arguments.profile, out, arguments.workers,
+                     [*(["-k", arguments.keyword] if arguments.keyword else []), *extra])
+    seconds = time.monotonic() - started
+    print(render_units(runs, seconds))
+    print(f"  summary: {write_summary(out, runs, seconds)}")
+    return combined_exit(runs)
 
 
 def _reexec_in_namespace(namespace: str) -> int:
@@ -136,15 +223,24 @@ def _profile_schema(arguments: argparse.Namespace, extra: list[str]) -> int:
 
 def _lab(arguments: argparse.Namespace, extra: list[str]) -> int:
     from harness import lab
+    from harness.lab.qemu.build import build as build_image
+    from harness.lab.qemu.reference import QEMU_UNITS, render_qemu_status
 
     try:
         if arguments.action == "up":
-            print(lab.up().render())
+            from harness.lab.devices import CLONES, DEVICES
+
+            devices = [*DEVICES, *list(CLONES)[: arguments.clones]] if arguments.clones else None
+            print(lab.up(devices, qemu=list(QEMU_UNITS)).render())
+            print(render_qemu_status())
+        elif arguments.action == "build-image":
+            build_image(arguments.variant)
         elif arguments.action == "down":
             lab.down()
             print("lab: down")
         else:
             print(lab.status().render())
+            print(render_qemu_status())
     except lab.LabError as error:
         raise UsageError(str(error)) from error
     return 0
@@ -152,21 +248,122 @@ def _lab(arguments: argparse.Namespace, extra: list[str]) -> int:
 
 def _selftest(arguments: argparse.Namespace, extra: list[str]) -> int:
     from harness import lab
+    from harness.lab.qemu.reference import units_for_machines
+    from harness.profile import QemuPowerSettings
     from harness.selftest import run_selftest
 
     profiles = sorted(arguments.profiles.glob("*.yaml"))
     if not profiles:
         raise UsageError(f"no reference profiles in {arguments.profiles}")
+    powers = [_load(path).power for path in profiles]
+    qemu = units_for_machines([p.machine for p in powers if isinstance(p, QemuPowerSettings)])
     try:
-        print(lab.up().render(), flush=True)
-        outcomes = run_selftest(profiles, arguments.out)
+        with lab.exclusive_lab():
+            try:
+                print(lab.up(qemu=qemu).render(), flush=True)
+                outcomes = run_selftest(profiles, arguments.out)
+            finally:
+                if not arguments.keep_lab:
+                    lab.down()
     except lab.LabError as error:
         raise UsageError(str(error)) from error
-    finally:
-        if not arguments.keep_lab:
-            lab.down()
     print(render_selftest(outcomes))
     return 0 if all(outcome.matches for outcome in outcomes) else 1
+
+
+def _run_folder(run_dir: Path) -> Path:
+    if not (run_dir / "results.json").is_file():
+        raise UsageError(f"{run_dir} is not a run folder (it has no results.json)")
+    return run_dir
+
+
+def _report(arguments: argparse.Namespace, extra: list[str]) -> int:
+    from harness.report.lab_settings import LabSettingsError, Party, lab_settings_from_environment, load_lab_settings
+    from harness.report.pdf import PdfError
+    from harness.report.render import ReportRequest, RunAltered, render_reports
+
+    run_dir = _run_folder(arguments.run_dir)
+    try:
+        settings = load_lab_settings(arguments.lab_settings) if arguments.lab_settings else None
+        default = None if settings else lab_settings_from_environment()
+    except LabSettingsError as error:
+        raise UsageError(f"invalid lab settings:\n{error}") from error
+    request = ReportRequest(formats=arguments.formats, language=arguments.lang, settings=settings,
+                            default_settings=default, report_number=arguments.report_number,
+                            applicant=Party(name=arguments.applicant) if arguments.applicant else None)
+    try:
+        rendered = render_reports(run_dir, request)
+    except RunAltered as error:
+        print(f"tekigo: refusing to render: {run_dir} does not match its manifest:\n{error}", file=sys.stderr)
+        return 1
+    except (PdfError, ValueError, KeyError) as error:
+        raise UsageError(f"cannot render the report of {run_dir}: {error}") from error
+    print("\n".join(str(path) for path in rendered.paths))
+    if rendered.pdf is not None:
+        print(f"report {rendered.report_number}: {rendered.pdf.pages} PDF pages in {rendered.pdf.seconds:.1f} s")
+    return 0
+
+
+def _keygen(arguments: argparse.Namespace, extra: list[str]) -> int:
+    from harness.signing import KeyFileError, generate_key, key_id, load_public_key
+
+    try:
+        public = generate_key(arguments.key)
+    except KeyFileError as error:
+        raise UsageError(str(error)) from error
+    print(f"private key: {arguments.key} (keep it secret: it signs runs)")
+    print(f"public key:  {public} ({key_id(load_public_key(public))}; give it to whoever verifies)")
+    return 0
+
+
+def _sign(arguments: argparse.Namespace, extra: list[str]) -> int:
+    from harness.integrity import check_run
+    from harness.signing import KeyFileError, key_id, load_private_key, sign_run
+
+    run_dir = _run_folder(arguments.run_dir)
+    try:
+        key = load_private_key(arguments.key)
+    except KeyFileError as error:
+        raise UsageError(str(error)) from error
+    check = check_run(run_dir)
+    if check.manifest is None or check.problems:
+        print("\n".join(str(problem) for problem in check.problems))
+        print(f"refusing to sign: {run_dir} does not match its manifest", file=sys.stderr)
+        return 1
+    path = sign_run(run_dir, check.manifest, key)
+    print(f"signed: {path} (sealed sha256 {check.manifest.sealed_sha256}, key {key_id(key.public_key())})")
+    return 0
+
+
+def _verify(arguments: argparse.Namespace, extra: list[str]) -> int:
+    from harness.integrity import check_run
+    from harness.signing import KeyFileError, check_signature, load_public_key
+
+    run_dir = arguments.run_dir
+    if not run_dir.is_dir():
+        raise UsageError(f"{run_dir} is not a folder")
+    try:
+        trusted = load_public_key(arguments.pubkey) if arguments.pubkey else None
+    except KeyFileError as error:
+        raise UsageError(str(error)) from error
+    check = check_run(run_dir)
+    problems, signer = list(check.problems), None
+    if check.manifest is not None:
+        signature = check_signature(run_dir, check.manifest, trusted)
+        problems, signer = problems + signature.problems, signature.signer
+    for problem in problems:
+        print(problem)
+    if problems or check.manifest is None:
+        print(f"NOT INTACT: {len(problems)} problem{'s' * (len(problems) != 1)} in {run_dir}")
+        return 1
+    print(f"intact: {len(check.manifest.files)} files match the manifest "
+          f"(sealed sha256 {check.manifest.sealed_sha256})")
+    if signer is None:
+        print("signature: none (the run is not signed)")
+    else:
+        whose = "the given public key" if trusted else "not checked against a trusted key: give --pubkey"
+        print(f"signature: good, key {signer} ({whose})")
+    return 0
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ Inert unless `--profile` is given, so the harness's own tests run beside it unto
 """
 
 import socket
+import sys
 import time
 from collections.abc import Generator, Iterator
 from contextlib import ExitStack
@@ -22,9 +23,11 @@ from harness.power.drivers import power_switch
 from harness.power.protocol import PowerSwitch
 from harness.profile import DeviceProfile
 from harness.profile_loader import ProfileError, load_profile
-from harness.report.html import write_html
 from harness.report.junit import write_junit
-from harness.run_record import CheckResult, build_record, now, write_record
+from harness.report.lab_settings import ENVIRONMENT_VARIABLE, LabSettingsError, lab_settings_from_environment
+from harness.report.pdf import PdfError
+from harness.report.render import ReportRequest, render_reports
+from harness.run_record import CheckResult, build_record, now, redacted, write_record
 from harness.scope import LabScope, guard
 from harness.verdict import Inconclusive, NotApplicable, Verdict
 
@@ -56,6 +59,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "requirement(id): the catalogue requirement a check belongs to")
     config.addinivalue_line("markers", "interfaces(*kinds): run once per declared interface of these kinds")
+    config.addinivalue_line("markers", "informational: the check's findings are reported; its verdict decides nothing")
     profile_path = config.getoption("profile")
     if not profile_path:
         return
@@ -196,7 +200,8 @@ def _new_result(item: pytest.Item, verdict: Verdict, reason: str) -> CheckResult
     assert marker is not None
     callspec = getattr(item, "callspec", None)
     interface = callspec.id if callspec is not None and "interface" in callspec.params else None
-    return CheckResult(item.nodeid, marker.args[0], interface, verdict, reason)
+    informational = item.get_closest_marker("informational") is not None
+    return CheckResult(item.nodeid, marker.args[0], interface, verdict, reason, informational=informational)
 
 
 def _finish_check(item: pytest.Item, report: pytest.TestReport) -> None:
@@ -223,24 +228,50 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config) -> tuple[str, str, str] | None:
-    verdicts = dict(report.user_properties).get("tekigo_verdict")
-    if verdicts is None or report.when not in ("setup", "call"):
+    """Show each check's verdict (not pytest's passed/failed) as it finishes: the run's progress."""
+    verdict = next((str(value) for name, value in report.user_properties if name == "tekigo_verdict"), None)
+    if verdict is None or report.when not in ("setup", "call"):
         return None
-    letter = {"PASS": "P", "FAIL": "F", "INCONCLUSIVE": "I", "NOT_APPLICABLE": "n"}[verdicts]
-    return report.outcome, letter, verdicts
+    letter = {"PASS": "P", "FAIL": "F", "INCONCLUSIVE": "I", "NOT_APPLICABLE": "n"}[verdict]
+    return report.outcome, letter, verdict
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Write the run record, seal it in the manifest, then render the reports from the folder alone."""
     run = session.config.stash.get(RUN_KEY, None)
     if run is None:
         return
     run.guard.close()
-    record = build_record(run.profile, catalogue.load(), run.results, run.started, now())
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+
+    def tell(text: str, red: bool = False) -> None:
+        if reporter is None:
+            print(text, file=sys.stderr)
+        else:
+            reporter.write_line(text, red=red)
+
+    settings, settings_error = None, None
+    try:
+        settings = lab_settings_from_environment()
+    except LabSettingsError as error:
+        settings_error = error
+    record = build_record(run.profile, catalogue.load(), redacted(run.results, run.redactor), run.started, now(),
+                          settings.model_dump(mode="json") if settings else None)
     write_record(run.run_dir, record)
     write_junit(run.run_dir, record)
-    write_html(run.run_dir, record)
     write_manifest(run.run_dir)
     session.config.stash[RESULT_RECORD_KEY] = record
+    if settings_error is not None:
+        tell(f"reports not rendered: the lab settings ({ENVIRONMENT_VARIABLE}) are invalid:\n{settings_error}\n"
+             f"fix them, then: tekigo report {run.run_dir} --lab-settings FILE", red=True)
+        return
+    try:
+        rendered = render_reports(run.run_dir, ReportRequest())
+    except PdfError as error:
+        tell(f"report.pdf not rendered: {error}", red=True)
+        return
+    if rendered.pdf is not None:
+        tell(f"report {rendered.report_number}: {rendered.pdf.pages} PDF pages in {rendered.pdf.seconds:.1f} s")
 
 
 RESULT_RECORD_KEY = pytest.StashKey[dict[str, Any]]()

@@ -1,8 +1,14 @@
-"""The run record: results.json, the single source every report renderer reads."""
+"""The run record: results.json, the single source every report renderer reads.
+
+Schema tekigo/results/v1. Fields added since its first version (readers must accept their absence):
+`lab_settings` (the lab settings the run was made with, or null) and, per requirement, `equivalence`
+({basis, certificate}: the clause is met by a recorded equivalent measure, never by a bench test).
+"""
 
 import json
 import platform
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -28,6 +34,7 @@ class CheckResult:
     evidence: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     seconds: float = 0.0
+    informational: bool = False  # reported beside the requirement, never deciding its verdict
 
 
 def now() -> str:
@@ -40,12 +47,13 @@ def build_record(
     checks: list[CheckResult],
     started: str,
     finished: str,
+    lab_settings: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Group the checks by requirement and apply the verdict rules (DESIGN.md)."""
     requirements = []
     for requirement in catalogue.values():
         tests = [check for check in checks if check.requirement == requirement.id]
-        verdict = combine(check.verdict for check in tests)
+        verdict = combine(check.verdict for check in tests if not check.informational)
         requirements.append({
             "id": requirement.id,
             "clause": requirement.clause,
@@ -72,9 +80,19 @@ def build_record(
         "first_use_claim": profile.first_use.claim,
         "started": started,
         "finished": finished,
-        "verdict": equipment_verdict(Verdict(r["verdict"]) for r in requirements).value,
+        "verdict": equipment_verdict(Verdict(str(r["verdict"])) for r in requirements).value,
         "requirements": requirements,
+        "lab_settings": lab_settings,
     }
+
+
+def redacted(checks: list[CheckResult], redact: Callable[[str], str]) -> list[CheckResult]:
+    """The checks with reasons and findings passed through `redact`: a message may quote a secret."""
+    return [
+        replace(check, reason=redact(check.reason),
+                findings=[replace(finding, text=redact(finding.text)) for finding in check.findings])
+        for check in checks
+    ]
 
 
 def _test_entry(check: CheckResult) -> dict[str, Any]:
@@ -86,6 +104,7 @@ def _test_entry(check: CheckResult) -> dict[str, Any]:
         "evidence": check.evidence,
         "findings": [asdict(finding) for finding in check.findings],
         "seconds": round(check.seconds, 3),
+        "informational": check.informational,
     }
 
 

@@ -18,12 +18,15 @@ def render_run(record: dict[str, Any], run_dir: Path) -> str:
         verdict = requirement["verdict"]
         lines.append(f"  {requirement['id']:<12} {SHORT[verdict]:<8} {requirement['title']['en']}")
         for test in requirement["tests"]:
-            if test["verdict"] in ("FAIL", "INCONCLUSIVE"):
-                where = f" [{test['interface']}]" if test["interface"] else ""
+            where = f" [{test['interface']}]" if test["interface"] else ""
+            if test.get("informational"):
+                lines.extend(f"      info: {finding['text']}{where}" for finding in test["findings"])
+            elif test["verdict"] in ("FAIL", "INCONCLUSIVE"):
                 lines.append(f"      {SHORT[test['verdict']]}: {test['reason']}{where}")
     verdict = record["verdict"]
     lines.append(f"  {'overall':<12} {SHORT[verdict]:<8} {JAPANESE[verdict]}")
-    lines.append(f"  report: {run_dir / 'report.html'}")
+    reports = [run_dir / name for name in ("report.html", "report.pdf") if (run_dir / name).exists()]
+    lines.append("  report: " + (", ".join(str(path) for path in reports) or f"none rendered in {run_dir}"))
     return "\n".join(lines)
 
 

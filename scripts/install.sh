@@ -8,6 +8,17 @@ DEBIAN_PACKAGES=(
     dropbear-bin               # reference devices: SSH daemon
     busybox-static             # reference devices: telnetd and login
     lighttpd                   # reference devices: web server for the web admin
+    libpango-1.0-0 libpangoft2-1.0-0 fontconfig  # reports: WeasyPrint's text layout and font lookup
+    fonts-noto-cjk             # reports: the Japanese font WeasyPrint embeds in the PDF
+    libharfbuzz-subset0        # reports: WeasyPrint subsets that font in C (fontTools took ~7 s per PDF)
+    poppler-utils              # tests: pdftotext and pdftoppm read the PDF reports back
+    qemu-system-x86            # QEMU reference units: the emulator (TCG; KVM where a boot probe shows it works)
+    cpio e2fsprogs             # QEMU reference units: the initramfs archive and the ext4 flash image
+    socat                      # tests: pty pairs for the serial relay driver
+    snmpd snmp                 # tests: a real net-snmp agent for the SNMP PDU driver, and its CLI tools
+    avahi-daemon               # reference devices: announce their services over mDNS/DNS-SD
+    nmap                       # benchmarks: the port-scan peer (nmap -sS -T4 -p-)
+    hydra                      # benchmarks: the credential-sweep peer (telnet and SSH)
 )
 
 missing=()

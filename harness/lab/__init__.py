@@ -2,6 +2,7 @@
 
 from harness.lab.errors import LabError
 from harness.lab.lifecycle import down, up
+from harness.lab.lock import exclusive_lab
 from harness.lab.namespaces import tester_command
 from harness.lab.power import device_power
 from harness.lab.privilege import require_root
@@ -13,6 +14,7 @@ __all__ = [
     "LabStatus",
     "device_power",
     "down",
+    "exclusive_lab",
     "require_root",
     "status",
     "tester_command",

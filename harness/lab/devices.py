@@ -1,8 +1,11 @@
 """The three reference devices: what each unit is and how its firmware is switched to behave."""
 
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Literal
 
+from harness.lab import firmware
 from harness.lab.topology import DEVICE_HOSTS, Host
 
 LoginMethod = Literal["form", "basic", "json"]
@@ -44,10 +47,26 @@ class ReferenceDevice:
     factory_username: str = "admin"
     factory_password: str = "admin"
     factory_firmware_version: str = "1.0.0"
+    upnp: bool = False  # answers SSDP M-SEARCH as a UPnP root device (its ssdp firmware)
 
     @property
     def host(self) -> Host:
         return DEVICE_HOSTS[self.name]
+
+    @property
+    def announced_services(self) -> tuple[tuple[str, int], ...]:
+        """The DNS-SD service types (and ports) its avahi-daemon announces: one per service it runs."""
+        return tuple((kind, port) for kind, port in
+                     (("_ssh._tcp", SSH_PORT), ("_telnet._tcp", TELNET_PORT), ("_http._tcp", HTTP_PORT))
+                     if port in self.ports)
+
+    @property
+    def upnp_uuid(self) -> str:
+        return str(uuid.uuid5(uuid.NAMESPACE_DNS, f"{self.hostname}.tekigo-lab"))
+
+    @property
+    def upnp_firmware(self) -> Path:
+        return Path(firmware.__file__).parent / "ssdp.py"
 
     @property
     def ports(self) -> tuple[int, ...]:
@@ -60,6 +79,8 @@ class ReferenceDevice:
 
 
 _LOCKED_ROOT = Account("root", 0, None)
+# avahi-daemon looks its user up at start even with --no-drop-root; locked, as on a real unit.
+_AVAHI = Account("avahi", ADMIN_UID + 100, None)
 
 DEVICES: dict[str, ReferenceDevice] = {
     # Conforming router: forced change, protected settings, signed updates, everything in flash.
@@ -67,20 +88,27 @@ DEVICES: dict[str, ReferenceDevice] = {
         name="r1", hostname="tkg-r1", model="TKG-R1", server_tag="TKG-R1 WebAdmin/1.0",
         login="form", forced_change=True, password_policy=True, settings_protected=True,
         credential_store="flash", signature_required=True, ssh=True, telnet=False,
-        accounts=(_LOCKED_ROOT, Account("admin", ADMIN_UID, None)), ssh_account="admin",
+        accounts=(_LOCKED_ROOT, Account("admin", ADMIN_UID, None), _AVAHI), ssh_account="admin",
     ),
     # Non-conforming camera: fixed default credentials, open settings, unsigned updates, telnet.
     "c1": ReferenceDevice(
         name="c1", hostname="tkg-c1", model="TKG-C1", server_tag="TKG-C1 IPCam httpd",
         login="basic", forced_change=False, password_policy=False, settings_protected=False,
         credential_store="flash", signature_required=False, ssh=False, telnet=True,
-        accounts=(Account("root", 0, "xc3511"), Account("admin", ADMIN_UID, "admin")), ssh_account=None,
+        accounts=(Account("root", 0, "xc3511"), Account("admin", ADMIN_UID, "admin"), _AVAHI), ssh_account=None,
+        upnp=True,
     ),
     # Recorder: forced change and signed updates, but the changed password lives in RAM only.
     "n1": ReferenceDevice(
         name="n1", hostname="tkg-n1", model="TKG-N1", server_tag="TKG-N1 NVR",
         login="json", forced_change=True, password_policy=True, settings_protected=True,
         credential_store="ram", signature_required=True, ssh=True, telnet=False,
-        accounts=(_LOCKED_ROOT, Account("admin", ADMIN_UID, None)), ssh_account="admin",
+        accounts=(_LOCKED_ROOT, Account("admin", ADMIN_UID, None), _AVAHI), ssh_account="admin",
     ),
 }
+
+# r1 again at other addresses (own namespace, flash and host name), started only when asked for.
+CLONES: dict[str, ReferenceDevice] = {
+    name: replace(DEVICES["r1"], name=name, hostname=f"tkg-{name}") for name in DEVICE_HOSTS if name.startswith("r1x")
+}
+REFERENCE_DEVICES: dict[str, ReferenceDevice] = DEVICES | CLONES  # every device `lab up` can start

@@ -4,12 +4,13 @@ import shutil
 import sys
 from collections.abc import Sequence
 
-from harness.lab.devices import DEVICES
+from harness.lab.devices import DEVICES, REFERENCE_DEVICES
 from harness.lab.errors import LabError
 from harness.lab.images import write_update_images
 from harness.lab.namespaces import create_lan, delete_namespace, kill_processes, lab_namespaces
 from harness.lab.power import device_power
 from harness.lab.privilege import require_root
+from harness.lab.qemu import reference as qemu_units
 from harness.lab.readiness import wait_until_listening
 from harness.lab.state import write_factory_state
 from harness.lab.status import LabStatus, status
@@ -20,26 +21,31 @@ from harness.power.protocol import PowerError
 READY_DEADLINE_S = 10.0
 
 
-def up(devices: Sequence[str] | None = None) -> LabStatus:
-    """A fresh lab in factory state with `devices` (all by default) booted and listening."""
+def up(devices: Sequence[str] | None = None, qemu: Sequence[str] = ()) -> LabStatus:
+    """A fresh lab in factory state with `devices` (all by default) and the QEMU units `qemu` booted."""
     require_root()
     chosen = list(DEVICES) if devices is None else list(dict.fromkeys(devices))
-    unknown = sorted(set(chosen) - set(DEVICES))
+    unknown = sorted(set(chosen) - set(REFERENCE_DEVICES))
     if unknown or not chosen:
         raise LabError(f"unknown devices {unknown or 'none chosen'}; the lab has {', '.join(DEVICES)}")
-    units = [DEVICES[name] for name in chosen]
+    units = [REFERENCE_DEVICES[name] for name in chosen]
+    machines = qemu_units.units(qemu)
     clear()
     create_lan([unit.host for unit in units])
     vendor_key = create_vendor_key()
     write_update_images(vendor_key)
     for unit in units:
         write_factory_state(unit, public_key_hex(vendor_key), sys.executable)
+    if machines:
+        qemu_units.prepare(machines)
     for unit in units:
         try:
             device_power(unit.name).on()
         except PowerError as error:
             raise LabError(f"could not power {unit.name} on: {error}") from error
     wait_until_listening(units, READY_DEADLINE_S)
+    if machines:
+        qemu_units.power_on(machines)
     return status()
 
 
@@ -50,6 +56,7 @@ def down() -> None:
 
 
 def clear() -> None:
+    qemu_units.clear_stale()
     namespaces = lab_namespaces()
     for namespace in namespaces:
         kill_processes(namespace)

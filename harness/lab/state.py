@@ -47,7 +47,7 @@ def write_factory_state(device: ReferenceDevice, vendor_public_key: str, python:
     ))
     boot = folder / "boot"
     boot.write_text(render("boot.sh.j2", device=device, state=folder, ssh_port=SSH_PORT,
-                           telnet_port=TELNET_PORT))
+                           telnet_port=TELNET_PORT, python=python))
     boot.chmod(0o755)
 
 

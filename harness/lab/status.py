@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from harness.lab.devices import DEVICES
+from harness.lab.devices import CLONES, DEVICES
 from harness.lab.namespaces import lab_namespaces, listening_ports
 from harness.power.netns import namespace_pids
 
@@ -44,7 +44,8 @@ class LabStatus:
 def status() -> LabStatus:
     namespaces = tuple(lab_namespaces())
     devices = []
-    for device in DEVICES.values():
+    clones = [clone for clone in CLONES.values() if clone.host.namespace in namespaces]
+    for device in [*DEVICES.values(), *clones]:
         present = device.host.namespace in namespaces
         powered = present and bool(namespace_pids(device.host.namespace))
         listening = listening_ports(device.host.namespace) if powered else ()

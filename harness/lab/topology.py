@@ -37,6 +37,8 @@ DEVICE_HOSTS: dict[str, Host] = {
     "r1": Host("r1", "198.18.0.11"),
     "c1": Host("c1", "198.18.0.12"),
     "n1": Host("n1", "198.18.0.13"),
+    # Copies of r1 for audits of many units at once (`tekigo lab up --clones N`): r1x1..r1x8 at .21-.28.
+    **{f"r1x{n}": Host(f"r1x{n}", f"198.18.0.{20 + n}") for n in range(1, 9)},
 }
 
 

@@ -46,3 +46,19 @@ def test_factory_default_refused_after_first_use(device, interface, evidence):
         f"the factory default of {device.username!r} still opens {interface.kind}:{interface.port} "
         f"after the password was changed ({result.detail})"
     )
+
+
+@pytest.mark.informational
+def test_weak_new_passwords_are_refused(device, evidence):
+    device.ensure_password_changed()
+    strong = device.state.password
+    accepted = []
+    for weak in dict.fromkeys([device.factory_password, "password", device.username]):
+        device.change_password(weak)
+        if device.state.password == weak:
+            accepted.append(weak)
+            evidence.finding(f"the unit accepted {weak!r} as a new password", "EN 303 645 5.1-1")
+            device.change_password(strong)
+            if device.state.password != strong:
+                raise Inconclusive("the unit took a weak password and then refused to change it back")
+    assert not accepted, "weak new passwords accepted: " + ", ".join(repr(weak) for weak in accepted)

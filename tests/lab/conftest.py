@@ -174,10 +174,11 @@ def in_tester() -> InTester:
 
 @pytest.fixture(scope="module")
 def lab_up() -> Iterator[lab.LabStatus]:
-    """A fresh lab in factory state for the module, taken down afterwards."""
-    status = lab.up()
-    yield status
-    lab.down()
+    """A fresh lab in factory state for the module, held exclusively and taken down afterwards."""
+    with lab.exclusive_lab():
+        status = lab.up()
+        yield status
+        lab.down()
 
 
 def power_cycle(device: str) -> None:

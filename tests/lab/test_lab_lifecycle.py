@@ -28,9 +28,10 @@ def start_in(namespace: str) -> subprocess.Popen[bytes]:
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _lab_down_afterwards() -> Iterator[None]:
-    yield
-    lab.down()
+def _lab_held_and_down_afterwards() -> Iterator[None]:
+    with lab.exclusive_lab():
+        yield
+        lab.down()
 
 
 def test_up_boots_every_device_listening_within_seconds() -> None:

@@ -49,6 +49,15 @@ def test_assertion_inside_the_harness_is_not_a_fail():
 @pytest.mark.requirement("TER-34-10-3")
 def test_skip_is_not_a_pass():
     pytest.skip("no reason from the profile")
+
+@pytest.mark.requirement("TER-34-10-4")
+def test_item_4_passes():
+    pass
+
+@pytest.mark.requirement("TER-34-10-4")
+@pytest.mark.informational
+def test_informational_fail_decides_nothing():
+    assert False, "a finding, not a verdict"
 '''
 
 
@@ -88,6 +97,8 @@ def test_each_outcome_maps_to_its_verdict(run: dict) -> None:
         "test_timeout_is_inconclusive": "INCONCLUSIVE",
         "test_assertion_inside_the_harness_is_not_a_fail": "INCONCLUSIVE",
         "test_skip_is_not_a_pass": "INCONCLUSIVE",
+        "test_item_4_passes": "PASS",
+        "test_informational_fail_decides_nothing": "FAIL",
     }
 
 
@@ -99,7 +110,7 @@ def test_reasons_and_rules_reach_the_record(run: dict) -> None:
     assert tests["test_passes"]["evidence"] == ["evidence/test_suite.py_test_passes/exchanges.txt"]
     by_id = {r["id"]: r["verdict"] for r in run["requirements"]}
     assert by_id == {"TER-34-10-1": "FAIL", "TER-34-10-2": "INCONCLUSIVE",
-                     "TER-34-10-3": "INCONCLUSIVE", "TER-34-10-4": "INCONCLUSIVE"}
+                     "TER-34-10-3": "INCONCLUSIVE", "TER-34-10-4": "PASS"}
     assert run["verdict"] == "FAIL"
     assert run["schema"] == "tekigo/results/v1"
 

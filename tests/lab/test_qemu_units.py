@@ -1,0 +1,115 @@
+"""The QEMU reference units: cached image, boot on the lab bridge, real power cuts, the suite's verdicts.
+
+The suite runs on both firmware variants at once, each in its own process in the tester namespace.
+"""
+
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from harness import lab
+from harness.lab.qemu import build
+from harness.lab.qemu.reference import machine_file, wait_for_ports
+from harness.lab.qemu.variants import QEMU_UNITS
+from harness.power.qemu import QemuMachine, QemuPower, alive, our_qemu_pids
+from harness.profile_loader import load_profile
+from tests.lab.conftest import run_in_tester
+
+pytestmark = [pytest.mark.lab, pytest.mark.timeout(600)]
+
+REPO = Path(__file__).resolve().parents[2]
+PROFILES = {"q1": REPO / "device_profiles/reference/q1-router-qemu.yaml",
+            "q2": REPO / "device_profiles/reference/q2-router-qemu-ram.yaml"}
+SUITE_DEADLINE_S = 420
+
+
+@pytest.fixture(scope="module")
+def qemu_lab() -> Iterator[None]:
+    with lab.exclusive_lab():
+        lab.up(["r1"], qemu=list(PROFILES))
+        yield
+        lab.down()
+
+
+def host_key(in_tester, address: str) -> str:  # type: ignore[no-untyped-def]
+    return in_tester("""
+import paramiko
+sock = socket.create_connection((params["address"], 22), timeout=10)
+transport = paramiko.Transport(sock)
+transport.start_client(timeout=20)
+result = transport.get_remote_server_key().get_base64()
+transport.close()
+""", address=address)
+
+
+def test_a_second_image_build_comes_from_the_cache(qemu_lab: None) -> None:
+    started = time.monotonic()
+    images = build.build(progress=lambda _: None)
+    assert [image.built for image in images] == [False, False]
+    assert time.monotonic() - started < 10
+    assert all(image.kernel.exists() and image.initrd.exists() and image.flash.exists() for image in images)
+
+
+def test_units_boot_on_the_bridge_and_the_console_says_how(qemu_lab: None, in_tester) -> None:
+    for name, unit in QEMU_UNITS.items():
+        machine = QemuMachine.load(machine_file(name))
+        assert machine.pid() is not None and machine.accel in ("kvm", "tcg")
+        log = machine.console_log.read_text(errors="replace")
+        assert f"power on ({machine.accel})" in log and "tekigo: services started" in log
+        server = in_tester("result = http().get(f'http://{params[\"a\"]}/login', timeout=10).headers['Server']",
+                           a=unit.host.address)
+        assert server == unit.variant.server_tag
+
+
+def test_power_cut_is_sigkill_and_only_the_flash_survives_it(qemu_lab: None, in_tester) -> None:
+    """The SSH host key is made at first boot: kept on q1's flash disk, gone with q2's RAM."""
+    before = {name: host_key(in_tester, unit.host.address) for name, unit in QEMU_UNITS.items()}
+    for name in QEMU_UNITS:
+        power, machine = QemuPower(machine_file(name), 120), QemuMachine.load(machine_file(name))
+        pid = machine.pid()
+        started = time.monotonic()
+        power.off()
+        assert time.monotonic() - started < 1.0
+        assert pid is not None and not alive(pid)
+        assert in_tester("result = tcp_open(params['a'], 80)", a=QEMU_UNITS[name].host.address) is False
+        power.on()
+        assert "power cut (SIGKILL of QEMU)" in machine.console_log.read_text(errors="replace")
+    wait_for_ports(list(QEMU_UNITS.values()))
+    after = {name: host_key(in_tester, unit.host.address) for name, unit in QEMU_UNITS.items()}
+    assert after["q1"] == before["q1"]
+    assert after["q2"] != before["q2"]
+
+
+def run_suite(name: str, out: Path) -> tuple[dict[str, str], str]:
+    command = [sys.executable, "-m", "harness.cli", "run", "--profile", str(PROFILES[name]), "--out", str(out)]
+    done = run_in_tester(command, timeout=SUITE_DEADLINE_S)
+    record = json.loads((out / "results.json").read_text())
+    got = {r["id"]: r["verdict"] for r in record["requirements"]} | {"overall": record["verdict"]}
+    return got, done.stdout[-3000:]
+
+
+def test_the_suite_gives_each_variant_its_expected_verdicts(qemu_lab: None, tmp_path: Path) -> None:
+    with ThreadPoolExecutor(max_workers=len(PROFILES)) as pool:
+        runs = dict(zip(PROFILES, pool.map(lambda n: run_suite(n, tmp_path / n), PROFILES), strict=True))
+    for name, (got, output) in runs.items():
+        expected = {key: verdict.value for key, verdict in (load_profile(PROFILES[name]).expected or {}).items()}
+        assert got == expected, f"{name}:\n{output}"
+    power = json.loads((tmp_path / "q1" / "results.json").read_text())
+    assert power["verdict"] == "PASS"
+
+
+def test_the_next_lab_up_kills_qemu_units_left_running(qemu_lab: None) -> None:
+    left = our_qemu_pids()
+    assert len(left) == len(QEMU_UNITS)
+    lab.up(["r1"])
+    assert our_qemu_pids() == []
+    assert not any(alive(pid) for pid in left)
+    done = subprocess.run(["ip", "-n", "tekigo-lab", "link", "show", "tap-q1"], capture_output=True, timeout=10,
+                          check=False)
+    assert done.returncode != 0  # the taps went with the old bridge namespace
