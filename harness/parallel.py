@@ -54,6 +54,16 @@ def run_units(profiles: Sequence[Path], out: Path, workers: int, pytest_args: Se
 def _run_one(profile: Path, run_dir: Path, pytest_args: Sequence[str], print_lock: threading.Lock) -> UnitRun:
     command = [sys.executable, "-m", "harness.cli", "run", "--profile", str(profile), "--out", str(run_dir),
                *(["--", *pytest_args] if pytest_args else [])]
+    status, verdicts, seconds = run_streamed(command, run_dir, run_dir.name, print_lock)
+    return UnitRun(str(profile), str(run_dir), verdicts, status, seconds)
+
+
+def run_streamed(command: Sequence[str], run_dir: Path, label: str, print_lock: threading.Lock
+                 ) -> tuple[int, dict[str, str], float]:
+    """Run one `tekigo run` child, its output prefixed with `label` as it comes (bounded by a deadline).
+
+    Returns its exit status, the verdict per requirement (and "overall") it recorded, and its seconds.
+    """
     started = time.monotonic()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     assert process.stdout is not None
@@ -63,7 +73,7 @@ def _run_one(profile: Path, run_dir: Path, pytest_args: Sequence[str], print_loc
         for line in process.stdout:
             if line.strip():
                 with print_lock:
-                    print(f"[{run_dir.name}] {line.rstrip()}", flush=True)
+                    print(f"[{label}] {line.rstrip()}", flush=True)
         status = process.wait()
     finally:
         timer.cancel()
@@ -71,7 +81,7 @@ def _run_one(profile: Path, run_dir: Path, pytest_args: Sequence[str], print_loc
     if (run_dir / "results.json").exists():
         record = read_record(run_dir)
         verdicts = {r["id"]: r["verdict"] for r in record["requirements"]} | {"overall": record["verdict"]}
-    return UnitRun(str(profile), str(run_dir), verdicts, status, time.monotonic() - started)
+    return status, verdicts, time.monotonic() - started
 
 
 def combined_exit(runs: Sequence[UnitRun]) -> int:

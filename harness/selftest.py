@@ -1,18 +1,14 @@
 """Method validation: run the suite on every reference device and compare with its expected verdicts."""
 
-import subprocess
 import sys
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from harness.lab import tester_command
+from harness.parallel import run_streamed
 from harness.profile_loader import load_profile
-from harness.run_record import read_record
-
-RUN_DEADLINE_S = 900
 
 
 @dataclass(frozen=True)
@@ -42,21 +38,5 @@ def _run_one(profile_path: Path, run_dir: Path, print_lock: threading.Lock) -> S
     expected = {key: verdict.value for key, verdict in (profile.expected or {}).items()}
     command = tester_command([sys.executable, "-m", "harness.cli", "run",
                               "--profile", str(profile_path), "--out", str(run_dir)])
-    started = time.monotonic()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    assert process.stdout is not None
-    timer = threading.Timer(RUN_DEADLINE_S, process.kill)
-    timer.start()
-    try:
-        for line in process.stdout:
-            if line.strip():
-                with print_lock:
-                    print(f"[{profile_path.stem}] {line.rstrip()}", flush=True)
-        status = process.wait()
-    finally:
-        timer.cancel()
-    got: dict[str, str] = {}
-    if (run_dir / "results.json").exists():
-        record = read_record(run_dir)
-        got = {r["id"]: r["verdict"] for r in record["requirements"]} | {"overall": record["verdict"]}
-    return SelftestOutcome(profile_path.stem, got, expected, time.monotonic() - started, status)
+    status, got, seconds = run_streamed(command, run_dir, profile_path.stem, print_lock)
+    return SelftestOutcome(profile_path.stem, got, expected, seconds, status)
