@@ -191,7 +191,70 @@ class TelnetInterface(Declared):
     port: int = Field(23, ge=1, le=65535)
 
 
-Interface = Annotated[HttpInterface | SshInterface | TelnetInterface, Field(discriminator="kind")]
+class SnmpInterface(Declared):
+    """An SNMP agent (UDP); the write probe sets `writable_object` (a harmless MIB-II text) and restores it."""
+
+    kind: Literal["snmp"]
+    port: int = Field(161, ge=1, le=65535)
+    writable_object: Literal["sysContact", "sysLocation"] = "sysLocation"
+    read_community: Secret | None = Field(
+        None, description="the unit's own read community: shows the agent is up when every guess goes unanswered"
+    )
+
+
+def _no_wildcards(topics: list[str]) -> list[str]:
+    if any(char in topic for topic in topics for char in "#+"):
+        raise ValueError("configuration topics are concrete topics (no # or + wildcards): they are published to")
+    return topics
+
+
+class MqttInterface(Declared):
+    """An MQTT broker on the unit; `config_topics` read or change its settings (anonymous access is checked)."""
+
+    kind: Literal["mqtt"]
+    port: int = Field(1883, ge=1, le=65535)
+    config_topics: Annotated[list[str], Field(min_length=1), AfterValidator(_no_wildcards)]
+    observer: Credential | None = Field(
+        None, description="an account that may read and write the topics: it shows whether anonymous publishes arrive"
+    )
+
+
+class UpnpInterface(Declared):
+    """A UPnP Internet Gateway Device: its SSDP (UDP 1900) and the HTTP port that serves `description`."""
+
+    kind: Literal["upnp"]
+    port: int = Field(ge=1, le=65535, description="TCP port of the device description and control URLs")
+    description: str = "/rootDesc.xml"
+
+
+class ExposedService(Declared):
+    """A service the unit knowingly exposes that is not a management interface, and why (item 1 scan)."""
+
+    port: int = Field(ge=1, le=65535)
+    transport: Literal["tcp", "udp"] = "tcp"
+    reason: str = Field(min_length=1)
+
+
+Interface = Annotated[
+    HttpInterface | SshInterface | TelnetInterface | SnmpInterface | MqttInterface | UpnpInterface,
+    Field(discriminator="kind"),
+]
+
+
+class LabelledUnit(Declared):
+    """One unit of a unique-per-unit claim: where it is and the credential printed on its label."""
+
+    serial: str
+    address: ipaddress.IPv4Address | ipaddress.IPv6Address
+    label: Credential
+
+
+class Document(Declared):
+    """A document the operator reviewed, pinned by its SHA-256 so the record names exactly that file."""
+
+    path: ProfilePath
+    sha256: Annotated[str, Field(pattern=r"^[0-9a-fA-F]{64}$")]
+    description: str
 
 
 class FirstUse(Declared):
@@ -199,12 +262,36 @@ class FirstUse(Declared):
 
     claim: Literal["forced_change", "unique_per_unit", "equivalent_measure"]
     evidence: str | None = Field(None, description="document reference for an equivalent measure")
+    units: list[LabelledUnit] = Field([], description="unique_per_unit: two or more units and their labels")
+    documents: list[Document] = Field([], description="equivalent_measure: the documents reviewed")
 
     @model_validator(mode="after")
     def _measure_has_evidence(self) -> "FirstUse":
-        if self.claim == "equivalent_measure" and not self.evidence:
-            raise ValueError("an equivalent measure needs `evidence` (the document reviewed)")
+        if self.claim == "equivalent_measure" and not self.evidence and not self.documents:
+            raise ValueError("an equivalent measure needs `documents` (or `evidence`): the documents reviewed")
+        if self.claim == "unique_per_unit" and self.units and len(self.units) < 2:
+            raise ValueError("a unique-per-unit claim lists two or more `units` with their label credentials")
+        addresses = [unit.address for unit in self.units]
+        if len(set(addresses)) != len(addresses):
+            raise ValueError("each of `units` needs its own address")
         return self
+
+
+class Equivalence(Declared):
+    """An ISO/IEC 15408 (Common Criteria) certificate the items are met by: declared, never tested."""
+
+    basis: Literal["ISO/IEC 15408"] = "ISO/IEC 15408"
+    certificate: str = Field(min_length=1, description="the certificate id, e.g. JISEC-C0123")
+    assurance_level: str | None = Field(None, description="e.g. EAL2")
+    items: Annotated[list[Literal["TER-34-10-1", "TER-34-10-2", "TER-34-10-3", "TER-34-10-4"]],
+                     Field(min_length=1)] = ["TER-34-10-1", "TER-34-10-2", "TER-34-10-3", "TER-34-10-4"]
+
+
+class Exemption(Declared):
+    """The unit is out of scope of Art. 34-10 (its item 1-4 functions change with user-installed software)."""
+
+    basis: Literal["user_installable_software"]
+    reason: str = Field(min_length=1, description="why, in the operator's words (shown on the report)")
 
 
 class PasswordChange(Declared):
@@ -217,21 +304,46 @@ class PasswordChange(Declared):
 
 
 class VersionProbe(Declared):
-    """How to read the firmware version: a JSON field of an (authenticated) web answer."""
+    """How to read the firmware version: a JSON field or a regex match of an (authenticated) web
+    answer, or an SSH command's output (whole, or the regex match in it)."""
 
-    interface: Literal["http"] = "http"
-    path: str
-    json_field: str
+    interface: Literal["http", "ssh"] = "http"
+    path: str | None = Field(None, description="http: the page or API path")
+    json_field: str | None = Field(None, description="http: the answer's JSON field holding the version")
+    regex: str | None = Field(None, description="the version is group 1 (or group `version`) of its first match")
+    command: str | None = Field(None, description="ssh: the command that prints the version")
+
+    @model_validator(mode="after")
+    def _one_way_to_read(self) -> "VersionProbe":
+        if self.interface == "http" and (self.path is None or (self.json_field is None) == (self.regex is None)):
+            raise ValueError("an http version probe needs `path` and one of `json_field` or `regex`")
+        if self.interface == "ssh" and (self.command is None or self.path or self.json_field):
+            raise ValueError("an ssh version probe needs `command` (and optionally `regex`), no `path`")
+        return self
 
 
 class Update(Declared):
     """How to install an update image and which version it must bring."""
 
     interface: Literal["http"] = "http"
+    method: Literal["http_upload", "swupdate"] = Field(
+        "http_upload", description="http_upload: the web admin's upload form; swupdate: the agent's web upload")
+    port: int | None = Field(None, ge=1, le=65535, description="swupdate: its web server's port (8080 by default)")
     path: str
     field: str = "image"
     image: ProfilePath
     expected_version: str
+    settle_s: Annotated[float, Field(gt=0, le=120)] = Field(
+        8.0, description="how long an agent that installs after answering gets before the version is read")
+    rollback_protection: bool = Field(False, description="the unit claims to refuse images older than it runs")
+    older_image: ProfilePath | None = Field(None, description="a genuine image of an older release")
+    older_version: str | None = None
+
+    @model_validator(mode="after")
+    def _older_image_declared(self) -> "Update":
+        if self.rollback_protection and (self.older_image is None or self.older_version is None):
+            raise ValueError("a rollback-protection claim needs `older_image` and `older_version` to check it")
+        return self
 
 
 class Firmware(Declared):
@@ -333,6 +445,11 @@ class DeviceProfile(Declared):
     expected: dict[str, Verdict] | None = Field(
         None, description="reference devices only: the verdict each requirement must get"
     )
+    equivalence: Equivalence | None = Field(None, description="items met by an ISO/IEC 15408 certificate")
+    exemption: Exemption | None = Field(None, description="the unit is out of scope of Art. 34-10")
+    exposed: list[ExposedService] = Field(
+        [], description="open services that are not management interfaces, with the reason (item 1 scan)"
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> "DeviceProfile":
@@ -344,6 +461,11 @@ class DeviceProfile(Declared):
             raise ValueError("new_password must differ from the factory default")
         if not self.http_interfaces():
             raise ValueError("at least one http interface is needed (password change, version, update)")
+        for labelled in self.first_use.units:
+            if not any(labelled.address in network for network in self.lab.networks):
+                raise ValueError(f"first_use.units: {labelled.address} is outside lab.networks")
+        if self.equivalence and self.exemption:
+            raise ValueError("declare either `equivalence` or `exemption`: an exempt unit needs no equivalence")
         return self
 
     def http_interfaces(self) -> list[HttpInterface]:
@@ -361,4 +483,12 @@ class DeviceProfile(Declared):
             found["power_password"] = self.power.credentials.password.get_secret_value()
         if isinstance(self.power, SnmpPduPowerSettings):
             found["power_community"] = self.power.write_community.get_secret_value()
+        for interface in self.interfaces:
+            if isinstance(interface, MqttInterface) and interface.observer and not interface.observer.published:
+                found[f"mqtt_observer_{interface.port}"] = interface.observer.password.get_secret_value()
+            if isinstance(interface, SnmpInterface) and interface.read_community:
+                found[f"snmp_read_community_{interface.port}"] = interface.read_community.get_secret_value()
+        for labelled in self.first_use.units:
+            if not labelled.label.published:
+                found[f"label_{labelled.serial}"] = labelled.label.password.get_secret_value()
         return found

@@ -19,6 +19,11 @@ DEBIAN_PACKAGES=(
     avahi-daemon               # reference devices: announce their services over mDNS/DNS-SD
     nmap                       # benchmarks: the port-scan peer (nmap -sS -T4 -p-)
     hydra                      # benchmarks: the credential-sweep peer (telnet and SSH)
+    openssh-server             # benchmarks: the credential sweep's unthrottled SSH target
+    mosquitto                  # reference devices: a real MQTT broker (item 1: anonymous access)
+    miniupnpd                  # reference devices: a real UPnP IGD (item 1: unauthenticated AddPortMapping)
+    nftables                   # reference devices: nft creates the tables miniupnpd adds its mappings to
+    swupdate                   # reference devices: the real update agent (web upload, CMS-signed images)
 )
 
 missing=()

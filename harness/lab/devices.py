@@ -15,6 +15,8 @@ ADMIN_UID = 61000  # uids the host does not use; they exist only inside the devi
 HTTP_PORT = 80
 SSH_PORT = 22
 TELNET_PORT = 23
+MQTT_PORT = 1883
+IGD_PORT = 5000  # miniupnpd's HTTP port: device description and SOAP control
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,9 @@ class ReferenceDevice:
     factory_password: str = "admin"
     factory_firmware_version: str = "1.0.0"
     upnp: bool = False  # answers SSDP M-SEARCH as a UPnP root device (its ssdp firmware)
+    snmp: Literal["off", "read_only", "writable"] = "off"  # net-snmp agent: 'public' read-only, plus 'private' rw
+    mqtt: Literal["off", "password", "anonymous"] = "off"  # mosquitto: only with a password, or anyone
+    igd: Literal["off", "denied", "open"] = "off"  # miniupnpd: refuses every mapping, or maps for any LAN host
 
     @property
     def host(self) -> Host:
@@ -59,6 +64,10 @@ class ReferenceDevice:
         return tuple((kind, port) for kind, port in
                      (("_ssh._tcp", SSH_PORT), ("_telnet._tcp", TELNET_PORT), ("_http._tcp", HTTP_PORT))
                      if port in self.ports)
+
+    @property
+    def igd_port(self) -> int:
+        return IGD_PORT
 
     @property
     def upnp_uuid(self) -> str:
@@ -73,7 +82,8 @@ class ReferenceDevice:
         """TCP ports the unit listens on once booted."""
         return tuple(
             port
-            for port, enabled in ((SSH_PORT, self.ssh), (TELNET_PORT, self.telnet), (HTTP_PORT, True))
+            for port, enabled in ((SSH_PORT, self.ssh), (TELNET_PORT, self.telnet), (HTTP_PORT, True),
+                                  (MQTT_PORT, self.mqtt != "off"), (IGD_PORT, self.igd != "off"))
             if enabled
         )
 
@@ -89,6 +99,7 @@ DEVICES: dict[str, ReferenceDevice] = {
         login="form", forced_change=True, password_policy=True, settings_protected=True,
         credential_store="flash", signature_required=True, ssh=True, telnet=False,
         accounts=(_LOCKED_ROOT, Account("admin", ADMIN_UID, None), _AVAHI), ssh_account="admin",
+        snmp="read_only",
     ),
     # Non-conforming camera: fixed default credentials, open settings, unsigned updates, telnet.
     "c1": ReferenceDevice(
@@ -96,7 +107,7 @@ DEVICES: dict[str, ReferenceDevice] = {
         login="basic", forced_change=False, password_policy=False, settings_protected=False,
         credential_store="flash", signature_required=False, ssh=False, telnet=True,
         accounts=(Account("root", 0, "xc3511"), Account("admin", ADMIN_UID, "admin"), _AVAHI), ssh_account=None,
-        upnp=True,
+        upnp=True, snmp="writable",
     ),
     # Recorder: forced change and signed updates, but the changed password lives in RAM only.
     "n1": ReferenceDevice(
@@ -111,4 +122,22 @@ DEVICES: dict[str, ReferenceDevice] = {
 CLONES: dict[str, ReferenceDevice] = {
     name: replace(DEVICES["r1"], name=name, hostname=f"tkg-{name}") for name in DEVICE_HOSTS if name.startswith("r1x")
 }
-REFERENCE_DEVICES: dict[str, ReferenceDevice] = DEVICES | CLONES  # every device `lab up` can start
+# Item-1 surface units: r1's firmware plus an MQTT broker and a UPnP IGD, configured safely (u1) or not (u2).
+SURFACE_UNITS: dict[str, ReferenceDevice] = {
+    "u1": replace(DEVICES["r1"], name="u1", hostname="tkg-u1", model="TKG-U1", server_tag="TKG-U1 Gateway",
+                  snmp="read_only", mqtt="password", igd="denied"),
+    "u2": replace(DEVICES["r1"], name="u2", hostname="tkg-u2", model="TKG-U2", server_tag="TKG-U2 Gateway",
+                  snmp="writable", mqtt="anonymous", igd="open"),
+}
+# Unique-per-unit units (item 2 path b): no forced change, the factory password printed on each unit's label.
+# pu3 shares pu1's label (a batch shipped with one password) and pu4's is in the sweep dictionary: both fail.
+LABELS = {"pu1": "Lbl-pu1-7Kq2wX9d", "pu2": "Lbl-pu2-Hm4r3ZtB", "pu3": "Lbl-pu1-7Kq2wX9d", "pu4": "admin1234"}
+UNIQUE_UNITS: dict[str, ReferenceDevice] = {
+    name: replace(DEVICES["r1"], name=name, hostname=f"tkg-{name}", model="TKG-P1", server_tag="TKG-P1 WebAdmin/1.0",
+                  forced_change=False, factory_password=label, ssh=False, ssh_account=None, snmp="off",
+                  accounts=(_LOCKED_ROOT, Account("admin", ADMIN_UID, None), _AVAHI))
+    for name, label in LABELS.items()
+}
+REFERENCE_DEVICES: dict[str, ReferenceDevice] = (  # every device `lab up` can start
+    DEVICES | CLONES | SURFACE_UNITS | UNIQUE_UNITS
+)

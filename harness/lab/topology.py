@@ -39,6 +39,13 @@ DEVICE_HOSTS: dict[str, Host] = {
     "n1": Host("n1", "198.18.0.13"),
     # Copies of r1 for audits of many units at once (`tekigo lab up --clones N`): r1x1..r1x8 at .21-.28.
     **{f"r1x{n}": Host(f"r1x{n}", f"198.18.0.{20 + n}") for n in range(1, 9)},
+    # The hostile unit (harness/lab/hostile): misbehaves on purpose; started only by the tests that need it.
+    "x1": Host("x1", "198.18.0.31"),
+    # Item-1 surface units: gateways with an MQTT broker and a UPnP IGD, safe (u1) and open (u2); tests only.
+    "u1": Host("u1", "198.18.0.61"),
+    "u2": Host("u2", "198.18.0.62"),
+    # Unique-per-unit units (item 2 path b): r1's firmware, a label password per unit; tests only.
+    **{f"pu{n}": Host(f"pu{n}", f"198.18.0.{40 + n}") for n in range(1, 5)},
 }
 
 

@@ -7,7 +7,7 @@ import yaml
 from harness.net.discovery import Unit
 
 # DNS-SD service types (RFC 6335 names) and the profile interface kind each one is.
-INTERFACE_KINDS = {"_http._tcp": "http", "_ssh._tcp": "ssh", "_telnet._tcp": "telnet"}
+INTERFACE_KINDS = {"_http._tcp": "http", "_ssh._tcp": "ssh", "_telnet._tcp": "telnet", "_mqtt._tcp": "mqtt"}
 TODO = "TODO"
 
 HEADER = """\
@@ -30,6 +30,8 @@ def draft_profile(unit: Unit, network: ipaddress.IPv4Network) -> str:
         entry: dict[str, object] = {"kind": kind, "port": service.port}
         if kind == "http":
             entry |= {"login": {"method": TODO}, "protected": [{"path": TODO, "marker": TODO}]}
+        if kind == "mqtt":
+            entry["config_topics"] = [TODO]
         if kind and entry not in interfaces:
             interfaces.append(entry)
     model = next((s.properties.get("model", "") for s in unit.services if s.properties.get("model")), "")

@@ -29,6 +29,9 @@ class SweepError(Exception):
     """The sweep could not run (no raw sockets, no route); nothing was concluded."""
 
 
+SLOWEST_SETTLE_S = 1.5  # a retry round waits at most this long for answers after its last probe
+
+
 @dataclass(frozen=True)
 class SweepLimits:
     """Every sweep is bounded: at most `rate_pps` probes a second and `deadline_s` in all."""
@@ -36,7 +39,11 @@ class SweepLimits:
     rate_pps: float = 200_000.0
     deadline_s: float = 60.0
     settle_s: float = 0.3  # how long the last probes of a round may take to be answered
-    retries: int = 2
+    retries: int = 4
+    # Each retry round goes this many times slower (and waits as much longer for the last answers): a unit
+    # that drops probes at full rate, like an emulated one under TCG, is still swept exactly.
+    retry_slowdown: float = 8.0
+    slowest_rate_pps: float = 2_000.0
 
 
 @dataclass(frozen=True)
@@ -126,12 +133,15 @@ class _Sweep:
 
     def run(self, ports: list[int]) -> None:
         pending, self.total = ports, len(ports)
+        rate, settle = self.limits.rate_pps, self.limits.settle_s
         for _ in range(1 + self.limits.retries):
             if not pending or self.result.stopped_by:
                 break
-            self._send_round(pending)
-            self._await_answers(pending)
+            self._send_round(pending, rate)
+            self._await_answers(pending, settle)
             pending = [port for port in pending if port not in self.answers]
+            slower = max(rate / self.limits.retry_slowdown, min(rate, self.limits.slowest_rate_pps))
+            settle, rate = min(settle * rate / slower, SLOWEST_SETTLE_S), slower
         result = self.result
         result.open = sorted(port for port, is_open in self.answers.items() if is_open)
         result.closed = sum(1 for is_open in self.answers.values() if not is_open)
@@ -139,10 +149,10 @@ class _Sweep:
         result.seconds = time.monotonic() - self.started
         self._report(force=True)
 
-    def _send_round(self, ports: list[int]) -> None:
+    def _send_round(self, ports: list[int], rate_pps: float) -> None:
         packets = self.template.for_ports(ports)
         send, sent = self.sender.send, self.result.sent
-        round_started, interval = time.monotonic(), 1.0 / self.limits.rate_pps
+        round_started, interval = time.monotonic(), 1.0 / rate_pps
         for first in range(0, len(packets), BATCH):
             now = time.monotonic()
             if now > self.deadline:
@@ -159,9 +169,9 @@ class _Sweep:
             self._drain()
             self._report()
 
-    def _await_answers(self, ports: list[int]) -> None:
+    def _await_answers(self, ports: list[int], settle_s: float) -> None:
         """Read answers until every port has one, or none came for `settle_s`."""
-        quiet_until = time.monotonic() + self.limits.settle_s
+        quiet_until = time.monotonic() + settle_s
         while any(port not in self.answers for port in ports):
             now = time.monotonic()
             if now > quiet_until or now > self.deadline:
@@ -174,7 +184,7 @@ class _Sweep:
             finally:
                 self.receiver.setblocking(False)
             if self._take(packet):
-                quiet_until = time.monotonic() + self.limits.settle_s
+                quiet_until = time.monotonic() + settle_s
             self._drain()
             self._report()
 

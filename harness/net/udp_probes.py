@@ -1,4 +1,5 @@
-"""UDP probes the checks need: SNMP (a read-write community opens settings), SSDP and mDNS (what a unit announces)."""
+"""UDP probes the checks need: SNMP (a read-write community opens settings), SSDP and mDNS (what a unit
+announces), CoAP (resource discovery, how LwM2M devices are managed)."""
 
 import re
 import socket
@@ -66,10 +67,30 @@ def _mdns_detail(reply: bytes) -> str:
     return "announces " + ", ".join(name.rstrip(".") for name in names)
 
 
+# CoAP (RFC 7252 3): confirmable GET, message id 0x7E6B, Uri-Path ".well-known" and "core" (RFC 6690 resource
+# discovery). Option delta 11 (Uri-Path) with length 11, then delta 0 with length 4.
+COAP_DISCOVERY = bytes([0x40, 0x01, 0x7E, 0x6B, 0xBB]) + b".well-known" + bytes([0x04]) + b"core"
+COAP_PAYLOAD_MARKER = 0xFF
+
+
+def _coap_request(address: str) -> bytes:
+    return COAP_DISCOVERY
+
+
+def _coap_detail(reply: bytes) -> str:
+    if len(reply) < 4 or reply[0] >> 6 != 1:
+        return "answered (not a CoAP message)"
+    code = f"{reply[1] >> 5}.{reply[1] & 0x1F:02d}"
+    marker = reply.find(bytes([COAP_PAYLOAD_MARKER]), 4 + (reply[0] & 0x0F))
+    resources = printable(reply[marker + 1:]) if marker >= 0 else ""
+    return f"CoAP {code}" + (f", resources {resources}" if resources else "")
+
+
 PROBES = (
     UdpProbe("snmp", 161, _snmp_request, _snmp_detail),
     UdpProbe("upnp", 1900, _ssdp_request, _ssdp_detail),
     UdpProbe("mdns", 5353, _mdns_request, _mdns_detail),
+    UdpProbe("coap", 5683, _coap_request, _coap_detail),
 )
 
 
