@@ -1,8 +1,11 @@
 """The run record: results.json, the single source every report renderer reads.
 
 Schema tekigo/results/v1. Fields added since its first version (readers must accept their absence):
-`lab_settings` (the lab settings the run was made with, or null) and, per requirement, `equivalence`
-({basis, certificate}: the clause is met by a recorded equivalent measure, never by a bench test).
+`lab_settings` (the lab settings the run was made with, or null); per requirement, `equivalence`
+({kind, basis, certificate, documents, declared}: the clause is met by a declared equivalence, never
+by a bench test); `verdict_basis` ("tested", "equivalence" or "exemption") and `exemption`
+({basis, basis_text, reason, declared} or null); per finding, `kind`, `cross_references` and
+`beyond_legal_minimum` from the finding catalogue (harness/catalogue/findings.yaml).
 """
 
 import json
@@ -14,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from harness import __version__
-from harness.catalogue import Requirement
+from harness.catalogue import Requirement, finding_kind, references_in
 from harness.checks import Finding
+from harness.declarations import equivalence_entry, exemption_entry, untested_reason
 from harness.profile import DeviceProfile
 from harness.verdict import Verdict, combine, equipment_verdict
 
@@ -53,15 +57,28 @@ def build_record(
     requirements = []
     for requirement in catalogue.values():
         tests = [check for check in checks if check.requirement == requirement.id]
-        verdict = combine(check.verdict for check in tests if not check.informational)
-        requirements.append({
+        decided = [check.verdict for check in tests if not check.informational]
+        if untested_reason(profile, requirement.id):
+            decided.append(Verdict.NOT_APPLICABLE)  # declared, not tested: N/A even when no check ran
+        entry: dict[str, Any] = {
             "id": requirement.id,
             "clause": requirement.clause,
             "title": {"ja": requirement.title_ja, "en": requirement.title_en},
             "cross_references": list(requirement.cross_references),
-            "verdict": verdict.value,
+            "verdict": combine(decided).value,
             "tests": [_test_entry(check) for check in tests],
-        })
+        }
+        equivalence = equivalence_entry(profile, requirement.id)
+        if equivalence is not None:
+            entry["equivalence"] = equivalence
+        requirements.append(entry)
+    verdicts = [Verdict(str(r["verdict"])) for r in requirements]
+    by_equivalence = any("equivalence" in r and r["verdict"] == Verdict.NOT_APPLICABLE for r in requirements)
+    if profile.exemption is not None:
+        verdict, basis = combine(verdicts), "exemption"
+    else:
+        verdict = equipment_verdict(verdicts, met_by_equivalence=by_equivalence)
+        basis = "equivalence" if verdict is Verdict.PASS and any("equivalence" in r for r in requirements) else "tested"
     equipment = profile.equipment
     return {
         "schema": SCHEMA,
@@ -80,7 +97,9 @@ def build_record(
         "first_use_claim": profile.first_use.claim,
         "started": started,
         "finished": finished,
-        "verdict": equipment_verdict(Verdict(str(r["verdict"])) for r in requirements).value,
+        "verdict": verdict.value,
+        "verdict_basis": basis,
+        "exemption": exemption_entry(profile),
         "requirements": requirements,
         "lab_settings": lab_settings,
     }
@@ -102,9 +121,21 @@ def _test_entry(check: CheckResult) -> dict[str, Any]:
         "verdict": check.verdict.value,
         "reason": check.reason,
         "evidence": check.evidence,
-        "findings": [asdict(finding) for finding in check.findings],
+        "findings": [_finding_entry(finding) for finding in check.findings],
         "seconds": round(check.seconds, 3),
         "informational": check.informational,
+    }
+
+
+def _finding_entry(finding: Finding) -> dict[str, Any]:
+    """The finding with its catalogue entry: every cross-reference of its kind, and whether it is beyond
+    the legal minimum (None when the catalogue does not know the reference)."""
+    kind = finding_kind(finding.cross_reference)
+    own = [reference for reference in references_in(finding.cross_reference) if kind is None or reference != kind.id]
+    return asdict(finding) | {
+        "kind": kind.id if kind else None,
+        "cross_references": list(dict.fromkeys([*own, *kind.cross_references])) if kind else own,
+        "beyond_legal_minimum": kind.beyond_legal_minimum if kind else None,
     }
 
 

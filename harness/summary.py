@@ -17,6 +17,8 @@ def render_run(record: dict[str, Any], run_dir: Path) -> str:
     for requirement in record["requirements"]:
         verdict = requirement["verdict"]
         lines.append(f"  {requirement['id']:<12} {SHORT[verdict]:<8} {requirement['title']['en']}")
+        if requirement.get("equivalence"):
+            lines.append(f"      {_equivalence_line(requirement['equivalence'])}")
         for test in requirement["tests"]:
             where = f" [{test['interface']}]" if test["interface"] else ""
             if test.get("informational"):
@@ -24,10 +26,29 @@ def render_run(record: dict[str, Any], run_dir: Path) -> str:
             elif test["verdict"] in ("FAIL", "INCONCLUSIVE"):
                 lines.append(f"      {SHORT[test['verdict']]}: {test['reason']}{where}")
     verdict = record["verdict"]
-    lines.append(f"  {'overall':<12} {SHORT[verdict]:<8} {JAPANESE[verdict]}")
+    lines.append(f"  {'overall':<12} {SHORT[verdict]:<8} {JAPANESE[verdict]}{_basis_note(record)}")
     reports = [run_dir / name for name in ("report.html", "report.pdf") if (run_dir / name).exists()]
     lines.append("  report: " + (", ".join(str(path) for path in reports) or f"none rendered in {run_dir}"))
     return "\n".join(lines)
+
+
+def _equivalence_line(equivalence: dict[str, Any]) -> str:
+    basis = equivalence["basis"]
+    if equivalence.get("certificate"):
+        return f"met by equivalence (declared, not tested): {basis} certificate {equivalence['certificate']}"
+    documents = ", ".join(f"{d['path']} sha256 {d['sha256'][:12]}…" for d in equivalence.get("documents", []))
+    return f"equivalent measure (declared, not tested): {basis}" + (f" [{documents}]" if documents else "")
+
+
+def _basis_note(record: dict[str, Any]) -> str:
+    """How the overall verdict was reached when it was not by testing alone."""
+    basis = record.get("verdict_basis", "tested")
+    if basis == "equivalence":
+        return " — met by equivalence (declared, not tested)"
+    if basis == "exemption":
+        exemption = record["exemption"]
+        return f" — out of scope (declared, not tested): {exemption['basis_text']}: {exemption['reason']}"
+    return ""
 
 
 def render_selftest(outcomes: "list[SelftestOutcome]") -> str:

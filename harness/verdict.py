@@ -39,12 +39,15 @@ def combine(verdicts: Iterable[Verdict]) -> Verdict:
     return Verdict.NOT_APPLICABLE
 
 
-def equipment_verdict(requirement_verdicts: Iterable[Verdict]) -> Verdict:
-    """適合 only if every required item passed; any FAIL is 不適合; otherwise 判定不能.
+def equipment_verdict(requirement_verdicts: Iterable[Verdict], met_by_equivalence: bool = False) -> Verdict:
+    """適合 only if every required item passed (or is met by a recorded equivalence); any FAIL is 不適合;
+    otherwise 判定不能.
 
     NOT_APPLICABLE items (with a profile reason) neither help nor hurt, but a unit with no item
-    that passed is not shown to conform.
+    that passed is not shown to conform, unless the items are NOT_APPLICABLE by a recorded
+    equivalence (`met_by_equivalence`): then it conforms by equivalence, which the record says.
     """
-    verdicts = list(requirement_verdicts)
-    overall = combine(verdicts)
-    return Verdict.INCONCLUSIVE if overall is Verdict.NOT_APPLICABLE else overall
+    overall = combine(list(requirement_verdicts))
+    if overall is Verdict.NOT_APPLICABLE:
+        return Verdict.PASS if met_by_equivalence else Verdict.INCONCLUSIVE
+    return overall

@@ -39,14 +39,15 @@ class CheckSection:
 
 @dataclass(frozen=True)
 class ClauseSection:
-    """One requirement: its verdict (EQUIVALENCE when met by a recorded equivalent measure) and checks."""
+    """One requirement: its verdict (EQUIVALENCE when met by a declared equivalence, EXEMPT when the unit is
+    declared out of scope) and checks."""
 
     id: str
     clause: str
     title: Words
     cross_references: list[str]
     verdict: str
-    equivalence: dict[str, str] | None
+    equivalence: dict[str, Any] | None
     checks: list[CheckSection]
 
 
@@ -71,8 +72,8 @@ def gather(run_dir: Path, record: dict[str, Any], manifest: Manifest, settings: 
     """The contents of the report of `run_dir` (whose files were checked against `manifest`)."""
     started = datetime.fromisoformat(record["started"])
     prefix = settings.report_number_prefix if settings else DEFAULT_REPORT_NUMBER_PREFIX
-    clauses = [_clause(run_dir, requirement, manifest) for requirement in record["requirements"]]
-    met_by_equivalence = any(clause.verdict == "EQUIVALENCE" for clause in clauses)
+    exempt = record.get("exemption") is not None
+    clauses = [_clause(run_dir, requirement, manifest, exempt) for requirement in record["requirements"]]
     return ReportContents(
         record=record,
         settings=settings,
@@ -81,7 +82,7 @@ def gather(run_dir: Path, record: dict[str, Any], manifest: Manifest, settings: 
         sealed_sha256=manifest.sealed_sha256,
         standard=_standard(record),
         test_period=_period(started, datetime.fromisoformat(record["finished"])),
-        overall="EQUIVALENCE" if record["verdict"] == "PASS" and met_by_equivalence else record["verdict"],
+        overall=_overall(record, clauses),
         clauses=clauses,
         sealed_files=sorted(manifest.sealed.items()),
     )
@@ -101,14 +102,28 @@ def _period(started: datetime, finished: datetime) -> str:
     return f"{started:%Y-%m-%d %H:%M:%S} – {end} {zone}".strip()
 
 
-def _clause(run_dir: Path, requirement: dict[str, Any], manifest: Manifest) -> ClauseSection:
+def _overall(record: dict[str, Any], clauses: list[ClauseSection]) -> str:
+    """The equipment verdict's badge: declared bases are never shown as a plain (tested) result."""
+    if record.get("exemption") is not None and record["verdict"] == "NOT_APPLICABLE":
+        return "EXEMPT"
+    if record["verdict"] == "PASS" and any(clause.verdict == "EQUIVALENCE" for clause in clauses):
+        return "EQUIVALENCE"
+    return str(record["verdict"])
+
+
+def _clause(run_dir: Path, requirement: dict[str, Any], manifest: Manifest, exempt: bool) -> ClauseSection:
     equivalence = requirement.get("equivalence")
+    verdict = requirement["verdict"]
+    if equivalence and verdict in ("PASS", "NOT_APPLICABLE"):
+        verdict = "EQUIVALENCE"  # a tested FAIL or INCONCLUSIVE beside a declaration still shows as such
+    elif exempt and verdict == "NOT_APPLICABLE":
+        verdict = "EXEMPT"
     return ClauseSection(
         id=requirement["id"],
         clause=requirement["clause"],
         title=Words(**requirement["title"]),
         cross_references=list(requirement["cross_references"]),
-        verdict="EQUIVALENCE" if equivalence else requirement["verdict"],
+        verdict=verdict,
         equivalence=equivalence,
         checks=[_check(run_dir, test, manifest) for test in requirement["tests"]],
     )

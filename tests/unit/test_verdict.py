@@ -24,3 +24,10 @@ def test_equipment_conforms_only_when_every_item_passed() -> None:
     assert equipment_verdict([P, P, U, P]) is U
     assert equipment_verdict([P, F, U, P]) is F
     assert equipment_verdict([N, N, N, N]) is U
+
+
+def test_items_not_applicable_by_a_recorded_equivalence_conform_and_nothing_else_changes() -> None:
+    assert equipment_verdict([N, N, N, N], met_by_equivalence=True) is P
+    assert equipment_verdict([N, P, P, P], met_by_equivalence=True) is P
+    assert equipment_verdict([N, F, P, P], met_by_equivalence=True) is F
+    assert equipment_verdict([N, U, P, P], met_by_equivalence=True) is U
