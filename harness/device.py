@@ -2,7 +2,9 @@
 
 import socket
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from harness.evidence import Transcript
 from harness.profile import DeviceProfile, HttpInterface, SshInterface, TelnetInterface
@@ -11,6 +13,10 @@ from harness.transports.http import Answer, HttpClient, HttpSession
 from harness.transports.outcome import LoginResult, Unrecognised
 from harness.transports.ssh import SshClient
 from harness.transports.telnet import TelnetClient
+from harness.update.settle import settled_version
+from harness.update.swupdate_upload import DEFAULT_PORT as SWUPDATE_PORT
+from harness.update.swupdate_upload import upload_to_swupdate
+from harness.update.version_text import version_in_json, version_in_text
 from harness.verdict import Inconclusive
 
 
@@ -23,6 +29,30 @@ class UnitState:
     updated_to: str | None = None
     settings_written: dict[str, str] = field(default_factory=dict)
 
+    def declared(self, profile: DeviceProfile) -> dict[str, Any]:
+        """This state with the password named, never written: the declared credential it is, or "undeclared"."""
+        names = _declared_passwords(profile)
+        credential = next((name for name, value in names.items() if value == self.password), UNDECLARED)
+        return {"credential": credential, "password_changed": self.password_changed,
+                "updated_to": self.updated_to, "settings_written": dict(self.settings_written)}
+
+    @classmethod
+    def restored(cls, declared: dict[str, Any], profile: DeviceProfile) -> "UnitState":
+        """The state `declared` recorded, its password taken from the profile again."""
+        names = _declared_passwords(profile)
+        return cls(password=names.get(str(declared.get("credential")), ""),
+                   password_changed=bool(declared.get("password_changed")),
+                   updated_to=declared.get("updated_to"),
+                   settings_written=dict(declared.get("settings_written") or {}))
+
+
+def _declared_passwords(profile: DeviceProfile) -> dict[str, str]:
+    return {"new_password": profile.new_password.get_secret_value(),
+            "factory_default": profile.factory_default.password.get_secret_value()}
+
+
+UNDECLARED = "undeclared"  # a password the profile does not declare (a weak one the unit took): not restorable
+
 
 class Device:
     """One unit: builds clients for its declared interfaces and remembers its current credential."""
@@ -33,6 +63,7 @@ class Device:
         self.transcript = transcript
         self.address = str(profile.unit.address)
         self.state = UnitState(password=profile.factory_default.password.get_secret_value())
+        self.state_changed: Callable[[UnitState], None] | None = None  # told after every change of `state`
 
     @property
     def username(self) -> str:
@@ -88,6 +119,7 @@ class Device:
             answer = self.web.request("POST", change.path, session=session, data=values)
         if 200 <= answer.status < 300:
             self.state.password, self.state.password_changed = new, True
+            self._tell_state_changed()
         return answer
 
     def ensure_password_changed(self) -> None:
@@ -101,24 +133,49 @@ class Device:
     def read_version(self, session: HttpSession | None = None) -> str:
         """The firmware version by the declared probe."""
         probe = self.profile.firmware.version
-        answer = self.web.request("GET", probe.path, session=session or self.web_session())
+        if probe.interface == "ssh" and probe.command is not None:
+            declared = [i for i in self.profile.interfaces if isinstance(i, SshInterface)]
+            if not declared:
+                raise Inconclusive("the version probe runs over ssh, but the profile declares no ssh interface")
+            output = self.ssh(declared[0]).run(declared[0].username or self.username, self.state.password,
+                                               probe.command)
+            return version_in_text(output, probe.regex, f"ssh {probe.command!r}")
+        path = probe.path or "/"
+        answer = self.web.request("GET", path, session=session or self.web_session())
         if answer.status != 200:
-            raise Unrecognised(f"version probe {probe.path} answered {answer.status}")
-        reply = answer.json()
-        version = reply.get(probe.json_field) if isinstance(reply, dict) else None
-        if not isinstance(version, str):
-            raise Unrecognised(f"version probe {probe.path} has no string field {probe.json_field!r}")
-        return version
+            raise Unrecognised(f"version probe {path} answered {answer.status}")
+        if probe.json_field is None:
+            return version_in_text(answer.body, probe.regex, path)
+        return version_in_json(answer.json(), probe.json_field, path)
 
     def install_update(self, session: HttpSession | None = None) -> Answer:
-        """Send the declared update image by the declared method."""
+        """Send the declared update image by the declared method (for an agent that installs after
+        answering, wait up to the declared settle time for the declared version)."""
         update = self.profile.firmware.update
         if not update.image.is_file():
             raise Inconclusive(f"update image {update.image} is missing")
-        answer = self.web.upload(update.path, update.field, update.image, session or self.web_session())
-        if 200 <= answer.status < 300:
+        answer = self.send_image(update.image.read_bytes(), update.image.name, session)
+        installed = 200 <= answer.status < 300
+        if installed and update.method == "swupdate":
+            installed = settled_version(self.read_version, lambda v: v == update.expected_version,
+                                        update.settle_s) == update.expected_version
+        if installed:
             self.state.updated_to = update.expected_version
+            self._tell_state_changed()
         return answer
+
+    def send_image(self, image: bytes, name: str, session: HttpSession | None = None) -> Answer:
+        """POST `image` by the declared update method; the unit's state is the caller's to judge."""
+        update = self.profile.firmware.update
+        if update.method == "swupdate":
+            return upload_to_swupdate(self.address, update.port or SWUPDATE_PORT, update.path, name, image,
+                                      self.scope, self.transcript, self.profile.unit.connect_timeout_s)
+        return self.web.request("POST", update.path, session=session or self.web_session(),
+                                files={update.field: (name, image)})
+
+    def _tell_state_changed(self) -> None:
+        if self.state_changed is not None:
+            self.state_changed(self.state)
 
     def reachable(self) -> bool:
         """The web admin answers HTTP (a TCP accept alone can come from a booting unit's stack)."""

@@ -20,6 +20,8 @@ from harness.console import ConsoleError, SerialConsole
 from harness.power.protocol import PowerError
 
 START_TIMEOUT_S = 30.0
+MAX_CONSOLE_EVIDENCE = 256 * 1024
+POWER_ON_NOTE = "power on ("
 KILL_DEADLINE_S = 5.0
 PTY_LINE = re.compile(r"char device redirected to (/dev/pts/\d+) \(label console\)")
 NAME_PREFIX = "tekigo-"
@@ -151,6 +153,22 @@ class QemuPower:
             return QemuMachine.load(self.machine)
         except MachineError as error:
             raise PowerError(str(error)) from error
+
+    def console_of_last_boots(self, boots: int = 2) -> str:
+        """The console log from the start of the last `boots` power-ons to now (bounded, its tail kept):
+        with 2 after a power cycle, the boot before the cut, the cut, and the boot after it."""
+        log = self._machine().console_log
+        try:
+            text = log.read_text(encoding="utf-8", errors="replace")
+        except OSError as error:
+            raise PowerError(f"cannot read the console log {log}: {error}") from error
+        start = len(text)
+        for _ in range(boots):
+            found = text.rfind(POWER_ON_NOTE, 0, start)
+            if found < 0:
+                break
+            start = text.rfind("\n===", 0, found) + 1
+        return text[max(start, len(text) - MAX_CONSOLE_EVIDENCE):]
 
     def off(self) -> None:
         try:

@@ -27,6 +27,19 @@ REPO = Path(__file__).resolve().parents[2]
 PROFILES = {"q1": REPO / "device_profiles/reference/q1-router-qemu.yaml",
             "q2": REPO / "device_profiles/reference/q2-router-qemu-ram.yaml"}
 SUITE_DEADLINE_S = 420
+# The update-integrity checks (informational, EN 303 645 5.3-10) through swupdate: q1 refuses all three
+# images; q2's swupdate runs without the no-downgrade option its profile claims.
+INTEGRITY = {
+    "q1": {"test_image_with_one_byte_flipped_is_refused": "PASS", "test_unsigned_image_is_refused": "PASS",
+           "test_older_image_is_refused_when_rollback_protection_is_claimed": "PASS"},
+    "q2": {"test_image_with_one_byte_flipped_is_refused": "PASS", "test_unsigned_image_is_refused": "PASS",
+           "test_older_image_is_refused_when_rollback_protection_is_claimed": "FAIL"},
+}
+VERSION_PROBES = [
+    {"path": "/api/status", "json_field": "firmware_version"},
+    {"path": "/", "regex": r"Firmware (\S+)</p>"},
+    {"interface": "ssh", "command": "cat /flash/firmware.json", "regex": r'"version": "([^"]+)"'},
+]
 
 
 @pytest.fixture(scope="module")
@@ -97,11 +110,48 @@ def run_suite(name: str, out: Path) -> tuple[dict[str, str], str]:
 def test_the_suite_gives_each_variant_its_expected_verdicts(qemu_lab: None, tmp_path: Path) -> None:
     with ThreadPoolExecutor(max_workers=len(PROFILES)) as pool:
         runs = dict(zip(PROFILES, pool.map(lambda n: run_suite(n, tmp_path / n), PROFILES), strict=True))
+    records = {name: json.loads((tmp_path / name / "results.json").read_text()) for name in PROFILES}
+    for name, expected in INTEGRITY.items():
+        checks = {t["nodeid"].rsplit("::", 1)[-1]: t for r in records[name]["requirements"] for t in r["tests"]}
+        assert {check: checks[check]["verdict"] for check in expected} == expected, name
+        assert all(checks[check]["informational"] for check in expected)
+    cut = next(t for r in records["q1"]["requirements"] for t in r["tests"] if "power_cut" in t["nodeid"])
+    console = next(path for path in cut["evidence"] if "serial-console" in path)
+    log = (tmp_path / "q1" / console).read_text()
+    assert log.count("power on (") == 2 and "power cut (SIGKILL of QEMU)" in log
+    assert log.count("tekigo: services started") == 2
     for name, (got, output) in runs.items():
         expected = {key: verdict.value for key, verdict in (load_profile(PROFILES[name]).expected or {}).items()}
         assert got == expected, f"{name}:\n{output}"
-    power = json.loads((tmp_path / "q1" / "results.json").read_text())
-    assert power["verdict"] == "PASS"
+    assert records["q1"]["verdict"] == "PASS"
+
+
+def test_every_version_probe_reads_what_swupdate_wrote_to_the_flash(qemu_lab: None, in_tester) -> None:
+    """q1 updated to 1.1.0 by swupdate (by the suite, or here when run alone): the JSON field, the page
+    regex and the SSH command all report the version swupdate wrote to the unit's flash."""
+    versions = in_tester("""
+from harness.device import Device
+from harness.evidence import Redactor, Transcript
+from harness.profile import VersionProbe
+from harness.profile_loader import load_profile
+from harness.scope import LabScope
+profile = load_profile(params["profile"])
+new_password = profile.new_password.get_secret_value()
+unit = Device(profile, LabScope(profile.lab.networks), Transcript("setup", Redactor({})))
+if unit.web.login(unit.username, new_password)[0].accepted:
+    unit.state.password, unit.state.password_changed = new_password, True
+unit.ensure_password_changed()
+if unit.read_version() != profile.firmware.update.expected_version:
+    unit.install_update()
+result = []
+for probe in params["probes"]:
+    declared = profile.model_copy(update={"firmware": profile.firmware.model_copy(
+        update={"version": VersionProbe(**probe)})})
+    device = Device(declared, LabScope(profile.lab.networks), Transcript("probe", Redactor({})))
+    device.state.password, device.state.password_changed = new_password, True
+    result.append(device.read_version())
+""", profile=str(PROFILES["q1"]), probes=VERSION_PROBES)
+    assert versions == ["1.1.0"] * len(VERSION_PROBES)
 
 
 def test_the_next_lab_up_kills_qemu_units_left_running(qemu_lab: None) -> None:

@@ -28,14 +28,17 @@ from harness.lab.qemu import packages, rootfs
 from harness.lab.qemu.variants import VARIANTS, FirmwareVariant
 from harness.lab.render import lighttpd_string
 from harness.lab.state import FACTORY_SETTINGS
+from harness.update import cms
 
 CACHE_DIR = Path("/var/lib/tekigo-lab-cache/qemu")
 VENDOR_KEY = CACHE_DIR / "vendor-ed25519.pem"
+SWUPDATE_KEY = CACHE_DIR / "vendor-swupdate-key.pem"
+SWUPDATE_CERTIFICATE = CACHE_DIR / "vendor-swupdate.crt"
+SWUPDATE_SIGNER_NAME = "tekigo reference firmware signing"
 FLASH_SIZE = "16M"
 HERE = Path(__file__).parent
 BASE_SOURCES = (HERE / "packages.py", HERE / "modules.py", HERE / "rootfs.py")
-SCGI_ADAPTER = HERE / "firmware" / "scgi_webadmin.py"  # runs in the guest only
-VARIANT_SOURCES = (Path(__file__), *sorted((HERE / "templates").glob("*.j2")), Path(webadmin.__file__), SCGI_ADAPTER)
+VARIANT_SOURCES = (Path(__file__), *sorted((HERE / "templates").glob("*.j2")), Path(webadmin.__file__))
 ACCOUNTS = (Account("root", 0, None), Account("admin", ADMIN_UID, None))
 
 Progress = Callable[[str], None]
@@ -93,6 +96,16 @@ def vendor_key() -> Ed25519PrivateKey:
     return key
 
 
+def swupdate_signer() -> cms.Signer:
+    """The identity swupdate images are signed with; its certificate is baked into every image."""
+    with _cache_lock():
+        return _swupdate_signer()
+
+
+def _swupdate_signer() -> cms.Signer:
+    return cms.load_or_create(SWUPDATE_KEY, SWUPDATE_CERTIFICATE, SWUPDATE_SIGNER_NAME)
+
+
 def _public_hex(key: Ed25519PrivateKey) -> str:
     return key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw).hex()
 
@@ -110,13 +123,14 @@ def build(variant_names: list[str] | None = None, progress: Progress = print) ->
         base_key = _digest(json.dumps(sorted(p.file for p in debs)).encode(),
                            *(source.read_bytes() for source in BASE_SOURCES))
         key_hex = _public_hex(vendor_key())
-        return [_variant(VARIANTS[name], debs, kernel_deb, base_key, key_hex, progress) for name in names]
+        certificate = _swupdate_signer().certificate_pem()
+        return [_variant(VARIANTS[name], debs, kernel_deb, base_key, key_hex, certificate, progress) for name in names]
 
 
 def _variant(variant: FirmwareVariant, debs: list[packages.Package], kernel_deb: packages.Package,
-             base_key: str, key_hex: str, progress: Progress) -> FirmwareImage:
+             base_key: str, key_hex: str, certificate: bytes, progress: Progress) -> FirmwareImage:
     started = time.monotonic()
-    key = _digest(base_key.encode(), repr(variant).encode(), key_hex.encode(),
+    key = _digest(base_key.encode(), repr(variant).encode(), key_hex.encode(), certificate,
                   *(source.read_bytes() for source in VARIANT_SOURCES))
     folder = CACHE_DIR / f"{variant.name}-{key}"
     image = FirmwareImage(variant.name, folder / "vmlinuz", folder / "initrd.cpio", folder / "flash.img",
@@ -130,7 +144,7 @@ def _variant(variant: FirmwareVariant, debs: list[packages.Package], kernel_deb:
         staging = Path(work) / "image"
         staging.mkdir()
         overlay = Path(work) / "overlay"
-        _overlay(variant, overlay, key_hex)
+        _overlay(variant, overlay, key_hex, certificate)
         rootfs.pack(overlay, Path(work) / "overlay.cpio")
         with (staging / "initrd.cpio").open("wb") as initrd:
             for layer in (base / "base.cpio", Path(work) / "overlay.cpio"):
@@ -161,7 +175,7 @@ def _base(debs: list[packages.Package], kernel_deb: packages.Package, base_key: 
         rootfs.unpack([debs_dir / kernel_deb.file], kernel_tree)
         (vmlinuz,) = (kernel_tree / "boot").glob("vmlinuz-*")
         shutil.copyfile(vmlinuz, staging / "vmlinuz")
-        progress("build-image: root file system (busybox, dropbear, lighttpd, Python)")
+        progress("build-image: root file system (busybox, dropbear, lighttpd, Python, swupdate)")
         rootfs.base_tree([debs_dir / p.file for p in debs if p is not kernel_deb], kernel_tree, tree)
         rootfs.pack(tree, staging / "base.cpio")
         (staging / "complete").write_text(base_key + "\n")
@@ -171,9 +185,12 @@ def _base(debs: list[packages.Package], kernel_deb: packages.Package, base_key: 
     return folder
 
 
-def _overlay(variant: FirmwareVariant, tree: Path, key_hex: str) -> None:
+def _overlay(variant: FirmwareVariant, tree: Path, key_hex: str, certificate: bytes) -> None:
     """The variant's own files: init, accounts, web admin firmware and its configuration."""
     etc = tree / "etc"
+    rootfs.write(etc / "swupdate" / "vendor.crt", certificate.decode())
+    rootfs.write(tree / "usr" / "share" / "swupdate-www" / "index.html",
+                 f"<html><body>{variant.model} software update: POST an image to /upload</body></html>\n")
     rootfs.write(tree / "init", _templates.get_template("init.sh.j2").render(variant=variant), 0o755)
     rootfs.write(etc / "passwd", accounts.passwd_file(ACCOUNTS))
     rootfs.write(etc / "group", accounts.group_file(ACCOUNTS))
@@ -184,7 +201,6 @@ def _overlay(variant: FirmwareVariant, tree: Path, key_hex: str) -> None:
     for text in ("issue", "motd"):
         rootfs.write(etc / text, f"{variant.model} ({variant.hostname})\n")
     rootfs.write(tree / "www" / "webadmin.py", Path(webadmin.__file__).read_text(), 0o755)
-    rootfs.write(tree / "www" / "scgi_webadmin.py", SCGI_ADAPTER.read_text(), 0o755)
     config = {
         "model": variant.model, "login": variant.login, "forced_change": True, "password_policy": True,
         "settings_protected": True, "credential_store": "flash", "signature_required": True,

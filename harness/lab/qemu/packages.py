@@ -9,7 +9,7 @@ from harness.lab.errors import LabError
 
 KERNEL_META = "linux-image-amd64"  # resolved to its exact linux-image-6.1.0-*-amd64 package
 # Only what the firmware runs, not the packages' full Depends closure (which pulls in systemd and
-# perl): busybox for init and the tools, dropbear, lighttpd, and Python for the web admin CGI.
+# perl): busybox for init and the tools, dropbear, lighttpd, Python for the web admin, and swupdate.
 ROOTFS = (
     "busybox-static",
     "libc6", "libgcc-s1", "libcrypt1", "zlib1g", "libssl3", "libffi8", "libexpat1", "libbz2-1.0",
@@ -19,6 +19,14 @@ ROOTFS = (
     "openssl",
     "python3.11-minimal", "libpython3.11-minimal", "libpython3.11-stdlib",
     "python3-cryptography", "python3-cffi-backend",
+    # The update agent and the libraries it links (`ldd /usr/bin/swupdate`, by package).
+    "swupdate",
+    "libacl1", "libarchive13", "libb2-1", "libblkid1", "libbrotli1", "libcap2", "libcom-err2", "libconfig9",
+    "libcurl4", "libext2fs2", "libfdisk1", "libgcrypt20", "libgnutls30", "libgomp1", "libgpg-error0", "libgpiod2",
+    "libgssapi-krb5-2", "libhogweed6", "libicu72", "libidn2-0", "libjson-c5", "libk5crypto3", "libkeyutils1",
+    "libkrb5-3", "libkrb5support0", "libldap-2.5-0", "liblua5.3-0", "liblz4-1", "libnghttp2-14", "libp11-kit0",
+    "libpsl5", "librsync2", "librtmp1", "libsasl2-2", "libssh2-1", "libstdc++6", "libsystemd0", "libtasn1-6",
+    "libunistring2", "liburiparser1", "libuuid1", "libwebsockets17", "libxml2", "libzck1",
 )
 APT_TIMEOUT_S = 300
 URI_LINE = re.compile(r"^'(?P<uri>[^']+)' (?P<file>\S+) (?P<size>\d+) ")

@@ -12,6 +12,7 @@ from harness.lab.images import UPDATE_VERSION, update_payload
 from harness.lab.namespaces import run
 from harness.lab.qemu import build
 from harness.lab.qemu.accel import choose_accel
+from harness.lab.qemu.update_images import write_swupdate_images
 from harness.lab.qemu.variants import QEMU_UNITS, QemuUnit
 from harness.lab.readiness import closed_ports
 from harness.lab.topology import BRIDGE, BRIDGE_NAMESPACE, IMAGES_DIR, PREFIX_LENGTH, device_dir
@@ -21,7 +22,7 @@ from harness.power.qemu import MachineError, QemuMachine, QemuPower, kill_and_wa
 BOOT_LINE = "tekigo: services started"  # printed by the firmware's init (templates/init.sh.j2)
 BOOT_DEADLINE_S = 120.0  # two TCG guests booting at once on two cores, with other units running
 PORTS = (22, 80)
-MEMORY_MB = 256
+MEMORY_MB = 512  # the initramfs (about 110 MB unpacked, swupdate's libraries included) lives in RAM
 
 
 def machine_file(unit: str) -> Path:
@@ -33,7 +34,7 @@ def prepare(units: Sequence[QemuUnit], progress: build.Progress = print) -> None
     images = {image.variant: image for image in build.build(sorted({u.variant.name for u in units}), progress)}
     accel = choose_accel(next(iter(images.values())).kernel)
     progress(f"lab: QEMU units {', '.join(u.name for u in units)} boot under {accel.upper()}")
-    signing_key = build.vendor_key()
+    signing_key, swupdate_signer = build.vendor_key(), build.swupdate_signer()
     IMAGES_DIR.mkdir(parents=True, exist_ok=True)
     for unit in units:
         image, folder = images[unit.variant.name], device_dir(unit.name)
@@ -55,6 +56,7 @@ def prepare(units: Sequence[QemuUnit], progress: build.Progress = print) -> None
         ).save(machine_file(unit.name))
         update = build_image(unit.variant.model, UPDATE_VERSION, update_payload(unit.variant.model), signing_key)
         (IMAGES_DIR / f"{unit.name}-{UPDATE_VERSION}.tkfw").write_bytes(update)
+        write_swupdate_images(unit, swupdate_signer)
 
 
 def power_on(units: Sequence[QemuUnit]) -> None:
@@ -81,7 +83,7 @@ def wait_for_ports(units: Sequence[QemuUnit], deadline_s: float = 30.0) -> None:
 
 
     deadline = time.monotonic() + deadline_s
-    wanted = [(unit.host.address, port) for unit in units for port in PORTS]
+    wanted = [(unit.host.address, port) for unit in units for port in (*PORTS, unit.variant.swupdate_port)]
     while closed := closed_ports(wanted):
         if time.monotonic() > deadline:
             raise LabError(f"QEMU units booted but ports {closed} stay closed after {deadline_s} s")

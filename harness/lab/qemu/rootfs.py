@@ -16,9 +16,11 @@ TRIMMED = (
     "usr/share/doc", "usr/share/man", "usr/share/info", "usr/share/locale", "usr/share/lintian",
     "usr/lib/python3.11/test", "usr/lib/python3.11/idlelib", "usr/lib/python3.11/ensurepip",
     "usr/lib/python3.11/lib2to3", "usr/lib/python3.11/tkinter", "usr/lib/python3.11/pydoc_data",
-    "usr/lib/python3.11/turtledemo", "usr/lib/python3.11/distutils", "usr/lib/python3.11/config-3.11-x86_64-linux-gnu",
+    "usr/lib/python3.11/turtledemo", "usr/include", "usr/share/icu", "usr/lib/x86_64-linux-gnu/gconv",
+    "usr/lib/python3.11/distutils", "usr/lib/python3.11/config-3.11-x86_64-linux-gnu",
 )
-PROGRAMS = ("usr/sbin/lighttpd", "usr/sbin/dropbear", "usr/bin/dropbearkey", "usr/bin/openssl", "usr/bin/python3.11")
+PROGRAMS = ("usr/sbin/lighttpd", "usr/sbin/dropbear", "usr/bin/dropbearkey", "usr/bin/openssl", "usr/bin/python3.11",
+            "usr/bin/swupdate")
 GUEST_DIRS = ("proc", "sys", "dev", "run", "tmp", "var/tmp", "flash", "www", "etc/tekigo", "root")
 
 

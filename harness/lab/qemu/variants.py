@@ -21,13 +21,18 @@ class FirmwareVariant:
     factory_username: str = "admin"
     factory_password: str = "admin"
     factory_firmware_version: str = "1.0.0"
+    hardware_revision: str = "1.0"  # swupdate's `-H model:revision`, matched against an image's hardware list
+    swupdate_port: int = 8080
+    no_downgrade: bool = True  # swupdate's `-N <running version>`: older releases are refused
 
 
 VARIANTS: dict[str, FirmwareVariant] = {
     # Conforming: web admin state and the accounts' passwords on the flash partition, mounted sync.
     "conforming": FirmwareVariant("conforming", "TKG-Q1", "tkg-q1", "TKG-Q1 WebAdmin/1.0", "disk"),
-    # Non-conforming: the same firmware, but it never mounts its flash; settings live in RAM.
-    "ram-settings": FirmwareVariant("ram-settings", "TKG-Q2", "tkg-q2", "TKG-Q2 WebAdmin/1.0", "ram"),
+    # Non-conforming: the same firmware, but it never mounts its flash; settings live in RAM. Its
+    # swupdate also runs without the no-downgrade option (its profile claims it all the same).
+    "ram-settings": FirmwareVariant("ram-settings", "TKG-Q2", "tkg-q2", "TKG-Q2 WebAdmin/1.0", "ram",
+                                    no_downgrade=False),
 }
 
 
@@ -51,6 +56,6 @@ class QemuUnit:
 
 
 QEMU_UNITS: dict[str, QemuUnit] = {
-    "q1": QemuUnit("q1", VARIANTS["conforming"], Host("q1", "198.18.0.21"), "52:54:00:12:00:21"),
-    "q2": QemuUnit("q2", VARIANTS["ram-settings"], Host("q2", "198.18.0.22"), "52:54:00:12:00:22"),
+    "q1": QemuUnit("q1", VARIANTS["conforming"], Host("q1", "198.18.0.51"), "52:54:00:12:00:51"),
+    "q2": QemuUnit("q2", VARIANTS["ram-settings"], Host("q2", "198.18.0.52"), "52:54:00:12:00:52"),
 }

@@ -1,0 +1,1 @@
+"""Software updates as a unit receives them: update packages, their signatures, the agents' upload APIs."""

@@ -1,0 +1,67 @@
+"""TER-34-10-3 beyond the legal minimum (EN 303 645 5.3-10): images the unit must not install.
+
+Informational: a tampered, an unsigned and (when the unit claims rollback protection) an older image
+are sent by the declared update method; each must leave the reported version unchanged.
+"""
+
+import pytest
+
+from harness.update.settle import settled_version
+from harness.update.tamper import flipped, tampered_version, unsigned
+from harness.verdict import Inconclusive, NotApplicable
+
+pytestmark = [pytest.mark.requirement("TER-34-10-3"), pytest.mark.informational]
+
+CROSS_REFERENCE = "EN 303 645 5.3-10"
+
+
+def declared_image(profile) -> bytes:
+    image = profile.firmware.update.image
+    if not image.is_file():
+        raise Inconclusive(f"update image {image} is missing")
+    return image.read_bytes()
+
+
+def version_after_sending(device, profile, image: bytes, name: str) -> tuple[str, str]:
+    """(version before, version after) sending `image`; an agent that installs later gets its settle time."""
+    update = profile.firmware.update
+    device.ensure_password_changed()
+    before = device.read_version()
+    answer = device.send_image(image, name)
+    device.transcript.note(f"the unit answered {answer.status} to {name}")
+    settle_s = update.settle_s if update.method == "swupdate" and 200 <= answer.status < 300 else 0.0
+    return before, settled_version(device.read_version, lambda version: version != before, settle_s)
+
+
+def assert_refused(device, evidence, what: str, before: str, after: str) -> None:
+    if after != before:
+        evidence.finding(f"the unit installed {what}: its version went from {before} to {after}", CROSS_REFERENCE)
+        device.install_update()  # the declared genuine image again, for the checks that follow
+    assert after == before, f"the unit installed {what} (version {before} -> {after})"
+
+
+def test_image_with_one_byte_flipped_is_refused(device, profile, evidence):
+    version = profile.firmware.update.expected_version
+    image = flipped(declared_image(profile), version)
+    before, after = version_after_sending(device, profile, image, f"flipped-{profile.firmware.update.image.name}")
+    assert_refused(device, evidence, f"an image with one byte flipped (version {tampered_version(version)})",
+                   before, after)
+
+
+def test_unsigned_image_is_refused(device, profile, evidence):
+    version = profile.firmware.update.expected_version
+    image = unsigned(declared_image(profile), version)
+    before, after = version_after_sending(device, profile, image, f"unsigned-{profile.firmware.update.image.name}")
+    assert_refused(device, evidence, f"an unsigned image (version {tampered_version(version)})", before, after)
+
+
+def test_older_image_is_refused_when_rollback_protection_is_claimed(device, profile, evidence):
+    update = profile.firmware.update
+    if not update.rollback_protection or update.older_image is None:
+        raise NotApplicable("the profile claims no rollback protection")
+    if not update.older_image.is_file():
+        raise Inconclusive(f"older image {update.older_image} is missing")
+    before, after = version_after_sending(device, profile, update.older_image.read_bytes(), update.older_image.name)
+    if before == update.older_version:
+        raise Inconclusive(f"the unit already runs the older release {before}")
+    assert_refused(device, evidence, f"an older release ({update.older_version})", before, after)
