@@ -13,6 +13,7 @@ from harness.verdict import Inconclusive
 # Tries a batch of pairs on one connection; returns results for the leading pairs it could try.
 BatchAttempt = Callable[[Sequence[Pair]], list[LoginResult]]
 PROGRESS_EVERY_S = 10.0
+ABANDON_AFTER_S = 30.0  # past the deadline, attempts still running are given up (a unit that never answers)
 
 
 @dataclass(frozen=True)
@@ -103,13 +104,23 @@ def sweep(
             results = str(error)
         return batch, results, begun - started, time.monotonic() - begun
 
-    with ThreadPoolExecutor(max_workers=limits.concurrency) as pool:
-        running: set[Future[tuple[list[Pair], list[LoginResult] | str, float, float]]] = set()
+    pool = ThreadPoolExecutor(max_workers=limits.concurrency)
+    running: set[Future[tuple[list[Pair], list[LoginResult] | str, float, float]]] = set()
+    batches: dict[Future[tuple[list[Pair], list[LoginResult] | str, float, float]], int] = {}
+    try:
         while queue or running:
             stop = _stop_reason(outcome, started, limits)
+            if running and time.monotonic() - started > limits.deadline_s + ABANDON_AFTER_S:
+                outcome.errors.append(f"{len(running)} connections still unanswered "
+                                      f"{ABANDON_AFTER_S:.0f} s after the deadline: given up")
+                outcome.untried += sum(batches[future] for future in running) + len(queue)
+                outcome.stopped_by = outcome.stopped_by or stop
+                break
             while queue and not stop and len(running) < width:
                 batch, queue = queue[: limits.batch], queue[limits.batch :]
-                running.add(pool.submit(run, batch))
+                future = pool.submit(run, batch)
+                running.add(future)
+                batches[future] = len(batch)
             if stop:
                 outcome.stopped_by = outcome.stopped_by or stop
                 outcome.untried += len(queue)
@@ -147,6 +158,8 @@ def sweep(
                 outcome.seconds = time.monotonic() - started
                 progress(outcome)
                 next_progress += PROGRESS_EVERY_S
+    finally:
+        pool.shutdown(wait=not running, cancel_futures=True)
     outcome.seconds = time.monotonic() - started
     return outcome
 

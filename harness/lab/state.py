@@ -90,4 +90,11 @@ def webadmin_config(device: ReferenceDevice, folder: Path, vendor_public_key: st
         "shadow_file": "/etc/shadow",
         "ssh_account": device.ssh_account,
         "basic_userfile": str(userfile) if device.login == "basic" else None,
+        "upnp": upnp_description(device) if device.upnp else None,
     }
+
+
+def upnp_description(device: ReferenceDevice) -> dict[str, str]:
+    """The UPnP device description's fields; its UDN and type match what the SSDP firmware announces."""
+    return {"deviceType": "urn:schemas-upnp-org:device:Basic:1", "friendlyName": f"{device.model} {device.hostname}",
+            "manufacturer": "tekigo reference lab", "modelName": device.model, "UDN": f"uuid:{device.upnp_uuid}"}

@@ -7,6 +7,7 @@ from harness.net.arp import ArpReply, arp_sweep
 from harness.net.lan import LabLan
 from harness.net.mdns import Announced, browse
 from harness.net.ssdp import UpnpDevice, m_search
+from harness.net.upnp_description import DeviceDescription, fetch_description
 from harness.scope import guard
 
 
@@ -19,6 +20,7 @@ class Unit:
     hostname: str = ""
     services: list[Announced] = field(default_factory=list)
     upnp: list[UpnpDevice] = field(default_factory=list)
+    descriptions: list[DeviceDescription] = field(default_factory=list)
 
     def to_json(self) -> dict[str, object]:
         return asdict(self)
@@ -30,7 +32,13 @@ def discover(lan: LabLan, wait_s: float = 1.5) -> list[Unit]:
         arp = pool.submit(arp_sweep, lan, min(wait_s, 1.0))
         mdns = pool.submit(browse, lan, wait_s)
         ssdp = pool.submit(m_search, lan, wait_s)
-        return merge(arp.result(), mdns.result(), ssdp.result())
+        units = merge(arp.result(), mdns.result(), ssdp.result())
+        described = {(u.address, loc): pool.submit(fetch_description, u.address, loc, lan.scope())
+                     for u in units for loc in sorted({d.location for d in u.upnp})}
+        for unit in units:
+            unit.descriptions = [found for (address, _), job in described.items()
+                                 if address == unit.address and (found := job.result()) is not None]
+        return units
 
 
 def merge(arp: list[ArpReply], services: list[Announced], upnp: list[UpnpDevice]) -> list[Unit]:
@@ -60,5 +68,7 @@ def units_table(units: list[Unit]) -> str:
         lines.append(f"{found.address:<16}{found.mac or '-':<19}{found.hostname or '-':<22}{kinds or '-'}")
         lines.extend(f"{'':<16}upnp {device.search_target} at {device.location} ({device.server})"
                      for device in found.upnp)
+        lines.extend(f"{'':<16}upnp device {d.friendly_name!r}, model {d.model_name!r} ({d.manufacturer})"
+                     for d in found.descriptions)
     lines.append(f"{len(units)} unit{'s' * (len(units) != 1)} found")
     return "\n".join(lines)

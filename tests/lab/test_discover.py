@@ -4,6 +4,7 @@ import json
 import sys
 import time
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 import yaml
@@ -16,6 +17,14 @@ from .conftest import run_in_tester
 pytestmark = [pytest.mark.lab, pytest.mark.timeout(120)]
 
 ANNOUNCE_DEADLINE_S = 15.0  # avahi probes its names for about a second after boot
+UPNP_NAMESPACE = {"upnp": "urn:schemas-upnp-org:device-1-0"}
+# Fetched from the tester namespace, like a UPnP control point following the SSDP LOCATION.
+DESCRIPTION_FETCH = """
+import json, sys, urllib.request
+opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+with opener.open(sys.argv[1], timeout=5) as answer:
+    print(json.dumps([answer.status, answer.headers["Content-Type"], answer.read(65536).decode()]))
+"""
 
 
 def discover(*arguments: str) -> dict[str, dict]:
@@ -60,6 +69,24 @@ def test_the_camera_answers_m_search_with_its_description_url(found: tuple[dict[
     assert set(targets) == {"upnp:rootdevice", f"uuid:{camera.upnp_uuid}", "urn:schemas-upnp-org:device:Basic:1"}
     assert targets["upnp:rootdevice"]["location"] == "http://198.18.0.12/upnp/device.xml"
     assert all(not units[d.host.address]["upnp"] for d in DEVICES.values() if not d.upnp)
+
+
+def test_the_camera_serves_its_device_description_at_that_url(found: tuple[dict[str, dict], Path]) -> None:
+    camera = DEVICES["c1"]
+    location = {d["location"] for d in found[0][camera.host.address]["upnp"]}.pop()
+    done = run_in_tester([sys.executable, "-c", DESCRIPTION_FETCH, location])
+    assert done.returncode == 0, done.stderr
+    status, content_type, document = json.loads(done.stdout)
+    assert status == 200 and content_type.startswith("text/xml")
+    device = ElementTree.fromstring(document).find("upnp:device", UPNP_NAMESPACE)
+    assert device is not None
+    described = {field: device.findtext(f"upnp:{field}", namespaces=UPNP_NAMESPACE)
+                 for field in ("deviceType", "friendlyName", "modelName", "UDN")}
+    assert described == {"deviceType": "urn:schemas-upnp-org:device:Basic:1", "friendlyName": "TKG-C1 tkg-c1",
+                         "modelName": "TKG-C1", "UDN": f"uuid:{camera.upnp_uuid}"}
+    # discover followed the LOCATION itself and shows who the device says it is.
+    assert [(d["friendly_name"], d["model_name"], d["udn"]) for d in found[0][camera.host.address]["descriptions"]
+            ] == [("TKG-C1 tkg-c1", "TKG-C1", f"uuid:{camera.upnp_uuid}")]
 
 
 def test_drafted_profile_declares_what_the_router_announced(found: tuple[dict[str, dict], Path]) -> None:

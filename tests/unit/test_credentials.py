@@ -145,3 +145,20 @@ def test_unanswered_batches_are_retried_at_lower_concurrency() -> None:
     assert dropped and outcome.retried == len(dropped)
     assert (outcome.errors, outcome.refused, outcome.untried) == ([], 50, 0)
     assert peak_after_drop[0] < 16
+
+
+def test_a_connection_that_never_answers_does_not_hold_the_sweep_past_its_deadline(monkeypatch) -> None:
+    monkeypatch.setattr("harness.credentials.sweep.ABANDON_AFTER_S", 0.3)
+    released = threading.Event()
+
+    def hangs(batch: Sequence[Pair]) -> list[LoginResult]:
+        if batch[0] == PAIRS[0]:
+            released.wait(10)
+        return [LoginResult(False, "refused") for _ in batch]
+
+    started = time.monotonic()
+    outcome = sweep(PAIRS[:6], hangs, SweepLimits(deadline_s=0.2, concurrency=2, rate=1000))
+    released.set()
+    assert time.monotonic() - started < 2.0
+    assert outcome.refused == 5 and outcome.untried == 1
+    assert "still unanswered" in outcome.errors[0]

@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
-"""Web admin firmware of the reference devices: one CGI program that lighttpd runs for every path.
+"""Web admin firmware of the reference devices: one long-lived SCGI server behind lighttpd, for every path.
 
 Standalone on purpose (stdlib plus `cryptography`, nothing from `harness`): it is the unit's firmware.
-Its behaviour comes from the JSON file named by TEKIGO_WEBADMIN_CONFIG (see `Config`).
+Its behaviour comes from the JSON file named by TEKIGO_WEBADMIN_CONFIG (see `Config`). lighttpd's
+mod_scgi starts it with the listening socket as its standard input (as it does for FastCGI); a process
+per request (CGI) cost a Python start per request, which a product's web server does not pay.
+SCGI (python.ca/scgi/protocol.txt): a netstring of NUL-separated CGI variables, then the body.
 """
 
 from __future__ import annotations
@@ -14,8 +17,10 @@ import json
 import os
 import re
 import secrets
+import socket
 import subprocess
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable
@@ -25,10 +30,14 @@ from typing import Any, BinaryIO, Literal
 from urllib.parse import parse_qsl
 
 CONFIG_ENV = "TEKIGO_WEBADMIN_CONFIG"
+ITERATIONS_ENV = "TEKIGO_WEBADMIN_PBKDF2_ITERATIONS"  # a slow CPU's product hashes with fewer
 MAX_BODY = 1 << 20  # update images are small; lighttpd caps the request size as well
+MAX_SCGI_HEADERS = 16384
+SCGI_WORKERS = 8  # requests handled at once (PBKDF2 runs outside the GIL, so threads use every core)
+SCGI_TIMEOUT_S = 30.0
 MAX_FIELD = 256
 MAX_PASSWORD = 128
-PBKDF2_ITERATIONS = 100_000
+PBKDF2_ITERATIONS = int(os.environ.get(ITERATIONS_ENV, "100000"))
 SESSION_LIFETIME_S = 3600.0
 OPENSSL = "/usr/bin/openssl"  # lighttpd gives a CGI no PATH
 IMAGE_MAGIC = b"TKFW1\n"
@@ -78,6 +87,9 @@ class Config:
     shadow_file: str
     ssh_account: str | None
     basic_userfile: str | None
+    # The UPnP device description's fields (UPnP Device Architecture 1.1, 2.3) when the unit announces
+    # itself over SSDP: deviceType, friendlyName, manufacturer, modelName, UDN.
+    upnp: dict[str, str] | None = None
 
     @classmethod
     def load(cls, path: Path) -> Config:
@@ -132,7 +144,7 @@ def password_matches(password: str, stored: str) -> bool:
 def write_atomically(path: Path, text: str) -> None:
     """Replace a state file whole, so a power cut leaves the old or the new version."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}")
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
     with os.fdopen(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as file:
         file.write(text)
     os.replace(temporary, path)
@@ -532,6 +544,20 @@ def form_update(ctx: Context) -> Response:
     return update(ctx)
 
 
+# UPnP: the device description that SSDP's LOCATION points to.
+
+UPNP_FIELDS = ("deviceType", "friendlyName", "manufacturer", "modelName", "UDN")
+
+
+def upnp_description(ctx: Context) -> Response:
+    described = ctx.config.upnp or {}
+    fields = "".join(f"    <{name}>{html.escape(described[name])}</{name}>\n" for name in UPNP_FIELDS)
+    document = ('<?xml version="1.0" encoding="utf-8"?>\n<root xmlns="urn:schemas-upnp-org:device-1-0">\n'
+                "  <specVersion><major>1</major><minor>1</minor></specVersion>\n"
+                f"  <device>\n{fields}    <presentationURL>/</presentationURL>\n  </device>\n</root>\n")
+    return Response(200, document.encode(), 'text/xml; charset="utf-8"')
+
+
 # Basic login (c1): lighttpd's mod_auth checks the password; this program sees REMOTE_USER.
 
 def camera_index(ctx: Context) -> Response:
@@ -554,6 +580,12 @@ PUBLIC, USER, PENDING_OK = "public", "user", "pending_ok"  # who may call a rout
 
 
 def routes(config: Config) -> dict[tuple[str, str], tuple[Handler, str]]:
+    """(method, path) -> (handler, access) for the configured login method, and UPnP's description."""
+    description = {("GET", "/upnp/device.xml"): (upnp_description, PUBLIC)} if config.upnp else {}
+    return login_routes(config) | description
+
+
+def login_routes(config: Config) -> dict[tuple[str, str], tuple[Handler, str]]:
     """(method, path) -> (handler, access) for the configured login method."""
     settings_access = USER if config.settings_protected else PUBLIC
     if config.login == "form":
@@ -616,18 +648,54 @@ def handle(config: Config, request: Request) -> Response:
     return handler(ctx)
 
 
-def main() -> int:
+def respond(config: Config, environ: dict[str, str], body: BinaryIO) -> bytes:
+    """The CGI-style answer (Status line, headers, body) to one request."""
     try:
-        config = Config.load(Path(os.environ[CONFIG_ENV]))
-        response = handle(config, Request(dict(os.environ), sys.stdin.buffer))
+        response = handle(config, Request(environ, body))
     except HttpError as error:
         response = json_response({"error": error.message}, error.status)
     except Exception:  # the unit answers 500 and logs the trace to lighttpd's error log (console.log)
         traceback.print_exc(file=sys.stderr)
         response = json_response({"error": "internal error"}, 500)
-    sys.stdout.buffer.write(response.encode())
-    sys.stdout.buffer.flush()
-    return 0
+    return response.encode()
+
+
+def read_scgi_headers(stream: BinaryIO) -> dict[str, str]:
+    """The CGI variables of one SCGI request; the body follows in `stream`."""
+    length = b""
+    while (char := stream.read(1)) != b":":
+        if not char.isdigit() or len(length) > 6:
+            raise ValueError("bad SCGI netstring length")
+        length += char
+    if int(length) > MAX_SCGI_HEADERS:
+        raise ValueError("SCGI headers too long")
+    raw = stream.read(int(length))
+    if len(raw) != int(length) or stream.read(1) != b",":
+        raise ValueError("bad SCGI netstring end")
+    items = raw.split(b"\0")[:-1]
+    return {items[i].decode("latin-1"): items[i + 1].decode("latin-1") for i in range(0, len(items) - 1, 2)}
+
+
+def serve_connection(config: Config, connection: socket.socket, slots: threading.BoundedSemaphore) -> None:
+    try:
+        with connection, connection.makefile("rb") as stream:
+            connection.settimeout(SCGI_TIMEOUT_S)
+            environ = read_scgi_headers(stream)
+            connection.sendall(respond(config, environ, stream))
+    except (OSError, ValueError) as error:
+        print(f"webadmin: dropped a request: {error}", file=sys.stderr)
+    finally:
+        slots.release()
+
+
+def main() -> int:
+    config = Config.load(Path(os.environ[CONFIG_ENV]))
+    listener = socket.socket(fileno=0)  # mod_scgi's listening socket
+    slots = threading.BoundedSemaphore(SCGI_WORKERS)
+    while True:
+        slots.acquire()
+        connection, _ = listener.accept()
+        threading.Thread(target=serve_connection, args=(config, connection, slots), daemon=True).start()
 
 
 if __name__ == "__main__":
