@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from harness.power.manual import ManualPower
 from harness.power.netns import NetnsPower
-from harness.power.protocol import PowerSwitch
+from harness.power.protocol import PowerError, PowerSwitch
 from harness.power.qemu import QemuPower
 from harness.power.serial_relay import SerialRelay
 from harness.power.shelly import ShellySwitch
@@ -21,6 +21,7 @@ from harness.profile import (
     SnmpPduPowerSettings,
     TasmotaPowerSettings,
 )
+from harness.verdict import Inconclusive
 
 
 def power_switch(settings: PowerSettings) -> PowerSwitch:
@@ -51,13 +52,54 @@ class PowerCycle:
     recovery_s: float
 
 
-def power_cycle(switch: PowerSwitch, wait_for: Callable[[], float], off_for_s: float = 1.0) -> PowerCycle:
-    """Cut power, keep it off for `off_for_s`, restore it, and wait (bounded) for the unit."""
+class PowerCutNotSeen(PowerError):
+    """The driver reported the supply cut, yet the unit kept answering: a miswired outlet or a wrong driver."""
+
+
+class UnitNotSteady(Inconclusive):
+    """The unit answered after power came back, then stopped answering again (it is restarting)."""
+
+
+WENT_DOWN_WITHIN_S = 3.0  # a unit whose supply is cut stops answering at once; allow for a slow relay
+STEADY_FOR_S = 1.5  # after it first answers, the unit must keep answering this long
+POLL_S = 0.1
+
+
+def power_cycle(switch: PowerSwitch, wait_for: Callable[[], float], off_for_s: float = 1.0,
+                answers: Callable[[], bool] | None = None) -> PowerCycle:
+    """Cut power, keep it off for `off_for_s`, restore it, and wait (bounded) for the unit.
+
+    With `answers` (does the unit answer right now?) the cut is verified, not taken on the driver's
+    word: the unit must stop answering, and once back it must keep answering for STEADY_FOR_S.
+    """
     started = time.monotonic()
     switch.off()
     off_s = time.monotonic() - started
-    time.sleep(off_for_s)
+    if answers is not None:
+        _wait_until_down(answers)
+    time.sleep(max(0.0, off_for_s - (time.monotonic() - started - off_s)))
     started = time.monotonic()
     switch.on()
     on_s = time.monotonic() - started
-    return PowerCycle(off_s=off_s, on_s=on_s, recovery_s=wait_for())
+    recovery_s = wait_for()
+    if answers is not None:
+        _check_steady(answers, recovery_s)
+    return PowerCycle(off_s=off_s, on_s=on_s, recovery_s=recovery_s)
+
+
+def _wait_until_down(answers: Callable[[], bool]) -> None:
+    started = time.monotonic()
+    while answers():
+        if time.monotonic() - started > WENT_DOWN_WITHIN_S:
+            raise PowerCutNotSeen(f"the driver reported the power off, but the unit still answered "
+                                  f"{WENT_DOWN_WITHIN_S:.0f} s later: the cut did not happen")
+        time.sleep(POLL_S)
+
+
+def _check_steady(answers: Callable[[], bool], recovery_s: float) -> None:
+    started = time.monotonic()
+    while (elapsed := time.monotonic() - started) < STEADY_FOR_S:
+        if not answers():
+            raise UnitNotSteady(f"the unit answered {recovery_s:.1f} s after power came back, then stopped "
+                                f"answering {elapsed:.1f} s later: it is restarting (a reboot loop?)")
+        time.sleep(POLL_S)

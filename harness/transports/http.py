@@ -5,20 +5,25 @@ import re
 import socket
 import ssl
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import requests
+import urllib3
 from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 
 from harness.evidence import Transcript
 from harness.profile import BasicLogin, FormLogin, HttpInterface, JsonLogin
 from harness.scope import LabScope
+from harness.transports.deadline import cut_after, cuttable_session
 from harness.transports.outcome import LoginResult, Unreachable, Unrecognised, open_tcp
 
 MAX_BODY = 256 * 1024
+# A whole exchange (connect, headers, body) ends by this deadline, whatever the unit sends and how slowly.
+EXCHANGE_DEADLINE_FACTOR = 5.0  # times the per-read timeout
+MIN_EXCHANGE_DEADLINE_S = 10.0
 LOCKOUT_STATUSES = (423, 429)
 
 
@@ -87,16 +92,25 @@ class HttpClient:
             + (f" json={json_body}" if json_body is not None else "")
             + (f" files={[(k, v[0], len(v[1])) for k, v in files.items()]}" if files else "")
         )
-        try:
-            response = client.request(
-                method, self.base + path, data=form, json=json_body, files=files, headers=dict(headers or {}),
-                timeout=self.timeout, allow_redirects=False, stream=True, verify=False,
-            )
-            raw = response.raw.read(MAX_BODY + 1, decode_content=True) or b""
-            response.close()
-        except requests.RequestException as error:
-            self.transcript.note(f"no answer: {error}")
-            raise Unreachable(f"{method} {path} on {self.base}: {_reason(error)}") from error
+        deadline_s = max(MIN_EXCHANGE_DEADLINE_S, EXCHANGE_DEADLINE_FACTOR * self.timeout)
+        with cut_after(deadline_s) as watch:
+            try:
+                response = client.request(
+                    method, self.base + path, data=form, json=json_body, files=files, headers=dict(headers or {}),
+                    timeout=self.timeout, allow_redirects=False, stream=True, verify=False,
+                )
+                raw = response.raw.read(MAX_BODY + 1, decode_content=True) or b""
+                response.close()
+                failure: Exception | None = None
+            except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as error:
+                failure = error
+        if watch.expired:
+            self.transcript.note(f"no complete answer within {deadline_s:.0f} s; connection cut")
+            raise Unreachable(f"{method} {path} on {self.base}: no complete answer within {deadline_s:.0f} s "
+                              "(the unit answers too slowly)") from failure
+        if failure is not None:
+            self.transcript.note(f"no answer: {failure}")
+            raise Unreachable(f"{method} {path} on {self.base}: {_reason(failure)}") from failure
         body = raw[:MAX_BODY].decode("utf-8", "replace")
         answer = Answer(response.status_code, dict(response.headers), body)
         self.transcript.received(
@@ -137,25 +151,53 @@ class HttpClient:
             return self._json_login(method, username, password)
         return self._basic_login(method, username, password)
 
-    def _form_login(
-        self, method: FormLogin, username: str, password: str
-    ) -> tuple[LoginResult, HttpSession | None]:
-        state = HttpSession(_direct_session())
-        fields = {method.username_field: username, method.password_field: password}
+    def logins(self, pairs: Sequence[tuple[str, str]]) -> list[LoginResult]:
+        """Try pairs in turn, stopping at an accepted one or a lockout answer.
+
+        A form login whose CSRF token is a double-submit cookie fetches the token once and reuses it on one
+        kept-alive connection; an answer to a reused token that is not the declared failure text is
+        not trusted as a refusal: that pair is tried again with a fresh token, and so are the rest.
+        """
+        method = self.interface.login
+        reusable = isinstance(method, FormLogin) and bool(method.csrf and method.csrf.cookie and method.failure_text)
+        state: HttpSession | None = None
+        results: list[LoginResult] = []
+        for username, password in pairs:
+            result: LoginResult | None = None
+            if reusable and isinstance(method, FormLogin):
+                state = state or self._form_token(method, HttpSession(_direct_session()))
+                answer = self._form_post(method, state, username, password)
+                if _plain_failure(method, state, answer):
+                    result = LoginResult(False, f"{answer.status}, {method.failure_text!r} (CSRF token reused)")
+                else:
+                    result = _form_result(method, state, answer) if _decided(method, state, answer) else None
+                reusable = result is not None
+            result = result or self.login(username, password)[0]
+            results.append(result)
+            if result.accepted or result.lockout:
+                break
+        if state is not None:
+            state.session.close()
+        return results
+
+    def _form_token(self, method: FormLogin, state: HttpSession) -> HttpSession:
+        """`state` with the unit's CSRF token for the login form (fetched from the declared page)."""
         if method.csrf:
             page = self.request("GET", method.csrf.page or method.path, session=state)
             token = _csrf_token(method, state, page)
             state.csrf_field, state.csrf_token = method.csrf.field, token
-        answer = self.request("POST", method.path, session=state, data=fields)
-        if method.session_cookie in state.session.cookies:
-            return LoginResult(True, f"{answer.status}, session cookie {method.session_cookie} set"), state
-        if answer.status in LOCKOUT_STATUSES:
-            return LoginResult(False, f"{answer.status}: the unit is refusing logins", lockout=True), None
-        if method.failure_text and method.failure_text not in answer.body and answer.status == 200:
-            raise Unrecognised(f"login answered 200 without a session and without {method.failure_text!r}")
-        if answer.status in (200, 401, 403) or 300 <= answer.status < 400:
-            return LoginResult(False, f"{answer.status}, no session cookie"), None
-        raise Unrecognised(f"login answered {answer.status}")
+        return state
+
+    def _form_post(self, method: FormLogin, state: HttpSession, username: str, password: str) -> Answer:
+        fields = {method.username_field: username, method.password_field: password}
+        return self.request("POST", method.path, session=state, data=fields)
+
+    def _form_login(
+        self, method: FormLogin, username: str, password: str
+    ) -> tuple[LoginResult, HttpSession | None]:
+        state = self._form_token(method, HttpSession(_direct_session()))
+        result = _form_result(method, state, self._form_post(method, state, username, password))
+        return result, (state if result.accepted else None)
 
     def _json_login(
         self, method: JsonLogin, username: str, password: str
@@ -199,6 +241,30 @@ class HttpClient:
         return self.request("POST", path, session=session, files={field_name: (image.name, image.read_bytes())})
 
 
+def _form_result(method: FormLogin, state: HttpSession, answer: Answer) -> LoginResult:
+    """What a form login's answer says: a session cookie, a lockout, or a refusal."""
+    if method.session_cookie in state.session.cookies:
+        return LoginResult(True, f"{answer.status}, session cookie {method.session_cookie} set")
+    if answer.status in LOCKOUT_STATUSES:
+        return LoginResult(False, f"{answer.status}: the unit is refusing logins", lockout=True)
+    if method.failure_text and method.failure_text not in answer.body and answer.status == 200:
+        raise Unrecognised(f"login answered 200 without a session and without {method.failure_text!r}")
+    if answer.status in (200, 401, 403) or 300 <= answer.status < 400:
+        return LoginResult(False, f"{answer.status}, no session cookie")
+    raise Unrecognised(f"login answered {answer.status}")
+
+
+def _plain_failure(method: FormLogin, state: HttpSession, answer: Answer) -> bool:
+    """The declared failure page, without a session: a refusal whatever token was sent."""
+    return (answer.status == 200 and method.session_cookie not in state.session.cookies
+            and bool(method.failure_text) and method.failure_text in answer.body)
+
+
+def _decided(method: FormLogin, state: HttpSession, answer: Answer) -> bool:
+    """A session or a lockout answer: the login's outcome, whatever token was sent."""
+    return method.session_cookie in state.session.cookies or answer.status in LOCKOUT_STATUSES
+
+
 def _read_bounded(sock: socket.socket, limit: int, deadline: float) -> bytes:
     """Read until the peer closes, `limit` bytes or `deadline`, whichever comes first."""
     data = b""
@@ -224,10 +290,11 @@ def _parse_raw(data: bytes, method: str) -> Answer:
 
 
 def _direct_session() -> requests.Session:
-    """A session that ignores proxy and netrc settings of the environment: lab traffic goes straight to the unit."""
-    session = requests.Session()
-    session.trust_env = False
-    return session
+    """A session that ignores proxy and netrc settings of the environment: lab traffic goes straight to the unit.
+
+    Its exchanges can be cut at their deadline (see `request`).
+    """
+    return cuttable_session()
 
 
 _SHOWN_HEADERS = ("server", "location", "content-type", "www-authenticate", "set-cookie", "content-length")
@@ -247,7 +314,7 @@ def _csrf_token(method: FormLogin, state: HttpSession, page: Answer) -> str:
     return match.group(1)
 
 
-def _reason(error: requests.RequestException) -> str:
+def _reason(error: Exception) -> str:
     text = str(error)
     for known in ("Connection refused", "timed out", "Network is unreachable", "No route to host", "reset"):
         if known.lower() in text.lower():

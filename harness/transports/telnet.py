@@ -13,7 +13,8 @@ IAC, DONT, DO, WONT, WILL, SB, SE = 255, 254, 253, 252, 251, 250, 240
 MAX_READ = 64 * 1024
 LOGIN_PROMPT = re.compile(rb"(login|user ?name|user)\s*:\s*$", re.IGNORECASE)
 PASSWORD_PROMPT = re.compile(rb"password\s*:\s*$", re.IGNORECASE)
-REFUSED = re.compile(rb"(incorrect|invalid|failed|denied|wrong)", re.IGNORECASE)
+# shadow's login answers the last failure it allows with "Maximum number of tries exceeded (N)" and hangs up.
+REFUSED = re.compile(rb"(incorrect|invalid|failed|denied|wrong|tries exceeded)", re.IGNORECASE)
 SHELL_PROMPT = re.compile(rb"[#$>%]\s*$")
 # A shell computes this; an echo of what we typed cannot contain it.
 SHELL_PROOF_COMMAND = b"echo tekigo$((6*7))\r\n"
@@ -95,7 +96,10 @@ class TelnetConnection:
             else:
                 i += 2
         if replies and len(replies) < 4096:
-            self.sock.sendall(bytes(replies))
+            try:
+                self.sock.sendall(bytes(replies))
+            except OSError:  # a unit flooding options without reading our refusals: the text still counts
+                self.open = False
         return bytes(text)
 
 
@@ -146,7 +150,7 @@ class TelnetClient:
         finally:
             connection.sock.close()
         if not results:
-            raise Unrecognised("the unit closed the connection before answering a login")
+            raise Unrecognised("the unit closed the connection or fell silent before answering a login")
         return results
 
     def login(self, username: str, password: str) -> LoginResult:

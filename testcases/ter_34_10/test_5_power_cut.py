@@ -6,6 +6,7 @@ import pytest
 
 from harness.power.drivers import power_cycle
 from harness.power.protocol import PowerError
+from harness.power.qemu import QemuPower
 from harness.profile import HttpInterface, SshInterface
 from harness.verdict import Inconclusive
 
@@ -43,13 +44,16 @@ def test_password_settings_and_update_survive_a_power_cut(device, power, profile
     evidence.transcript.note(f"before the cut: logins {before}, version {version_before}")
 
     try:
-        cycle = power_cycle(power, wait_for=lambda: device.wait_until_reachable(profile.unit.boot_timeout_s))
+        cycle = power_cycle(power, wait_for=lambda: device.wait_until_reachable(profile.unit.boot_timeout_s),
+                            answers=device.reachable)  # verified: the unit really went down, and stays up
     except PowerError as error:
         raise Inconclusive(f"power driver: {error}") from error
     evidence.attach("power-cycle", (
         f"driver: {profile.power.driver}\noff took {cycle.off_s:.3f} s\non took {cycle.on_s:.3f} s\n"
         f"unit answered {cycle.recovery_s:.2f} s after power was restored\n"
     ))
+    if isinstance(power, QemuPower):  # the serial console: the boot before the cut, the cut, the boot after
+        evidence.attach("serial-console", power.console_of_last_boots(2))
 
     lost = []
     after = login_state(device)
