@@ -1,7 +1,9 @@
 """The `tekigo` command: run | discover | scan | profile | lab | selftest | report | keygen | sign | verify.
 
-Exit status of `run` (and `selftest`): 0 conformant, 1 non-conformant (any FAIL), 2 inconclusive,
-4 usage or profile error (nothing was sent to any unit). Of `report`, `sign` and `verify`: 0 done
+Exit status of `run` (and `selftest`): 0 conformant, 1 non-conformant (any FAIL), 2 inconclusive
+(also when the run folder could not be written, e.g. its disk is full), 4 usage or profile error (nothing
+was sent to any unit), 130 interrupted by Ctrl-C (results.json was written with the unfinished checks
+INCONCLUSIVE; `tekigo run --resume RUN_DIR` runs them). Of `report`, `sign` and `verify`: 0 done
 (intact), 1 the run folder does not match its manifest or signature, 4 usage error.
 """
 
@@ -12,13 +14,15 @@ import shutil
 import sys
 from pathlib import Path
 
+from harness.profile import DeviceProfile
 from harness.profile_loader import ProfileError, load_profile, profile_schema
 from harness.run_record import read_record
 from harness.scope import LabScope, OutOfScope
 from harness.summary import render_run, render_selftest
 
-EXIT_BY_VERDICT = {"PASS": 0, "FAIL": 1, "INCONCLUSIVE": 2}
+EXIT_BY_VERDICT = {"PASS": 0, "FAIL": 1, "INCONCLUSIVE": 2, "NOT_APPLICABLE": 3}  # 3: declared exempt
 EXIT_USAGE = 4
+EXIT_INTERRUPTED = 130
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -38,6 +42,9 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as error:
         print(f"tekigo: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("tekigo: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -45,10 +52,13 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
     run = commands.add_parser("run", help="run the suite against one unit",
-                              epilog="Exit status: 0 conformant, 1 non-conformant, 2 inconclusive, 4 usage error. "
-                              "Arguments after `--` go to pytest.")
-    run.add_argument("--profile", required=True, type=Path, action="append",
+                              epilog="Exit status: 0 conformant, 1 non-conformant, 2 inconclusive, 4 usage error, "
+                              "130 interrupted (Ctrl-C). Arguments after `--` go to pytest.")
+    run.add_argument("--profile", type=Path, action="append",
                      help="device profile (YAML); repeat it to audit several units, one run folder each under --out")
+    run.add_argument("--resume", type=Path, metavar="RUN_DIR",
+                     help="continue a killed or interrupted run: its finished checks are kept, the others run "
+                     "(same profile and selection; give no --profile, --out or -k)")
     run.add_argument("-n", dest="workers", type=int, default=1, metavar="N", help="units audited at once (default 1)")
     run.add_argument("--out", type=Path, help="run folder (default reports/<model>-<time>)")
     run.add_argument("-k", dest="keyword", help="only checks matching this pytest -k expression")
@@ -132,33 +142,85 @@ def _load(path: Path):  # type: ignore[no-untyped-def]
 
 
 def _run(arguments: argparse.Namespace, extra: list[str]) -> int:
+    if arguments.resume is not None:
+        return _resume(arguments, extra)
+    if not arguments.profile:
+        raise UsageError("the run needs the unit's device profile: --profile PATH (or --resume RUN_DIR)")
     if len(arguments.profile) > 1:
         return _run_units(arguments, extra)
-    arguments.profile = arguments.profile[0]
-    profile = _load(arguments.profile)
+    path = arguments.profile[0]
+    profile = _load(path)
     if arguments.netns:
         return _reexec_in_namespace(arguments.netns)
+    _check_scope(profile)
+    from harness.journal import RESUME_DIR, Invocation, profile_digest, write_invocation
+    from harness.run_record import now
+
+    out = arguments.out or Path("reports") / f"{profile.equipment.model}-{_stamp()}"
+    if (out / "results.json").exists() or (out / RESUME_DIR).exists():
+        shutil.rmtree(out)
+    selection = [*(["-k", arguments.keyword] if arguments.keyword else []), *extra]
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        write_invocation(out, Invocation(str(path.resolve()), profile_digest(path), selection, now()))
+    except OSError as error:
+        raise UsageError(f"cannot write the run folder {out}: {error.strerror or error}") from error
+    return _run_suite(path, out, selection, resume=False)
+
+
+def _resume(arguments: argparse.Namespace, extra: list[str]) -> int:
+    """Continue the run in RUN_DIR with the profile and selection it was started with."""
+    from harness.journal import NotResumable, check_same_profile, read_invocation
+
+    if arguments.profile or arguments.out or arguments.keyword or extra:
+        raise UsageError("--resume continues a run as it was started: give no --profile, --out, -k or pytest "
+                         "arguments")
+    try:
+        invocation = read_invocation(arguments.resume)
+        path = check_same_profile(invocation)
+    except NotResumable as error:
+        raise UsageError(f"cannot resume: {error}") from error
+    profile = _load(path)
+    if arguments.netns:
+        return _reexec_in_namespace(arguments.netns)
+    _check_scope(profile)
+    return _run_suite(path, arguments.resume, invocation.pytest_args, resume=True)
+
+
+def _check_scope(profile: DeviceProfile) -> None:
     try:
         LabScope(profile.lab.networks, profile.lab.allow_routed).check(str(profile.unit.address))
     except OutOfScope as error:
         raise UsageError(f"refusing to test {profile.unit.address}: {error}") from error
+
+
+def _run_suite(profile: Path, out: Path, selection: list[str], resume: bool) -> int:
+    """The suite under pytest against one unit, its record in `out`; the exit status by the equipment verdict."""
     import pytest
 
     import testcases
+    from harness.pytest_plugin import EXIT_INTERRUPTED as CTRL_C
+    from harness.pytest_plugin import EXIT_RUN_FOLDER_UNWRITABLE
 
-    out = arguments.out or Path("reports") / f"{profile.equipment.model}-{_stamp()}"
-    if (out / "results.json").exists():
-        shutil.rmtree(out)
     suite = Path(testcases.__file__).parent / "ter_34_10"
-    pytest_args = [str(suite), "--profile", str(arguments.profile), "--out", str(out),
+    pytest_args = [str(suite), "--profile", str(profile), "--out", str(out), *(["--resume"] if resume else []),
                    "-p", "no:cacheprovider", "-v", "--no-header", "--tb=no", "-rN", f"--rootdir={REPO}"]
-    if arguments.keyword:
-        pytest_args += ["-k", arguments.keyword]
-    pytest.main([*pytest_args, *extra])
-    if not (out / "results.json").exists():
+    code = pytest.main([*pytest_args, *selection])
+    readable = (out / "results.json").exists()
+    if code == EXIT_RUN_FOLDER_UNWRITABLE:
+        if readable:
+            print(render_run(read_record(out), out))
+        print(f"tekigo: the run is INCONCLUSIVE: its folder {out} could not be written (see above). "
+              f"Free space, then continue it: tekigo run --resume {out}", file=sys.stderr)
+        return EXIT_BY_VERDICT["INCONCLUSIVE"]
+    if not readable:
         raise UsageError("the suite did not produce results (see pytest's message above)")
     record = read_record(out)
     print(render_run(record, out))
+    if code == CTRL_C:
+        print(f"tekigo: interrupted; the unfinished checks are INCONCLUSIVE. Continue the run with: "
+              f"tekigo run --resume {out}", file=sys.stderr)
+        return EXIT_INTERRUPTED
     return EXIT_BY_VERDICT[record["verdict"]]
 
 

@@ -1,8 +1,11 @@
 """The tekigo pytest plugin: options, fixtures, markers, and the hook that turns outcomes into verdicts.
 
-Inert unless `--profile` is given, so the harness's own tests run beside it untouched.
+Inert unless `--profile` is given, so the harness's own tests run beside it untouched. Every finished
+check is journaled in the run folder as it finishes (harness/journal.py): `--resume` continues a run
+that was killed or interrupted, running only the checks that did not finish.
 """
 
+import errno
 import socket
 import sys
 import time
@@ -17,16 +20,24 @@ import pytest
 
 from harness import catalogue
 from harness.checks import CheckEvidence
-from harness.device import Device
-from harness.evidence import EvidenceStore, Redactor, Transcript, write_manifest
+from harness.device import Device, UnitState
+from harness.evidence import DERIVED, MANIFEST, EvidenceStore, Redactor, Transcript, write_manifest
+from harness.journal import (
+    JOURNAL,
+    NotResumable,
+    append_result,
+    load_unit_state,
+    prepare_resume,
+    read_invocation,
+    save_unit_state,
+    start_journal,
+)
 from harness.power.drivers import power_switch
 from harness.power.protocol import PowerSwitch
 from harness.profile import DeviceProfile
 from harness.profile_loader import ProfileError, load_profile
 from harness.report.junit import write_junit
 from harness.report.lab_settings import ENVIRONMENT_VARIABLE, LabSettingsError, lab_settings_from_environment
-from harness.report.pdf import PdfError
-from harness.report.render import ReportRequest, render_reports
 from harness.run_record import CheckResult, build_record, now, redacted, write_record
 from harness.scope import LabScope, guard
 from harness.verdict import Inconclusive, NotApplicable, Verdict
@@ -34,6 +45,8 @@ from harness.verdict import Inconclusive, NotApplicable, Verdict
 RUN_KEY = pytest.StashKey["TekigoRun"]()
 CHECK_KEY = pytest.StashKey[CheckEvidence]()
 RESULT_KEY = pytest.StashKey[CheckResult]()
+EXIT_INTERRUPTED = 130  # Ctrl-C: the record was written with the unfinished checks INCONCLUSIVE
+EXIT_RUN_FOLDER_UNWRITABLE = 74  # the run folder could not be written (disk full): the run is INCONCLUSIVE
 
 
 @dataclass
@@ -48,12 +61,20 @@ class TekigoRun:
     started: str = field(default_factory=now)
     results: list[CheckResult] = field(default_factory=list)
     guard: ExitStack = field(default_factory=ExitStack)
+    finished: dict[str, CheckResult] = field(default_factory=dict)  # journaled by the run this one resumes
+    unit_state: dict[str, Any] | None = None  # the unit's state as the resumed run left it
+    selected: list[pytest.Item] = field(default_factory=list)  # the run's checks in the suite's order
+    journaled: int = 0  # checks of this session on record in the journal
+    interrupted: bool = False
+    storage_error: str | None = None
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("tekigo", "tekigo conformance run")
     group.addoption("--profile", metavar="PATH", help="device profile (YAML) of the unit under test")
     group.addoption("--out", dest="tekigo_out", metavar="DIR", help="run folder (default reports/<model>-<time>)")
+    group.addoption("--resume", dest="tekigo_resume", action="store_true",
+                    help="continue the run in --out: its finished checks are kept, the others run")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -68,14 +89,28 @@ def pytest_configure(config: pytest.Config) -> None:
     except ProfileError as error:
         raise pytest.UsageError(f"invalid device profile:\n{error}") from error
     out = config.getoption("tekigo_out")
+    resume = config.getoption("tekigo_resume")
+    if resume and not out:
+        raise pytest.UsageError("--resume needs the run folder: --out RUN_DIR")
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     run_dir = Path(out) if out else Path("reports") / f"{profile.equipment.model}-{stamp}"
-    run_dir.mkdir(parents=True, exist_ok=True)
     redactor = Redactor(dict(profile.secrets()))
     scope = LabScope(profile.lab.networks, profile.lab.allow_routed)
-    run = TekigoRun(profile, run_dir, scope, redactor, EvidenceStore(run_dir, redactor))
+    try:
+        run_dir.mkdir(parents=True, exist_ok=True)
+        run = TekigoRun(profile, run_dir, scope, redactor, EvidenceStore(run_dir, redactor))
+        if resume:
+            run.started = read_invocation(run_dir).started
+            run.finished, run.unit_state = prepare_resume(run_dir), load_unit_state(run_dir)
+        else:
+            start_journal(run_dir)
+    except NotResumable as error:
+        raise pytest.UsageError(f"cannot resume: {error}") from error
+    except OSError as error:
+        raise pytest.UsageError(f"cannot write the run folder {run_dir}: {error.strerror or error}") from error
     run.guard.enter_context(guard(scope))
     config.stash[RUN_KEY] = run
+    config.pluginmanager.register(_CtrlC(run), "tekigo-ctrl-c")
 
 
 def _run(config: pytest.Config) -> "TekigoRun":
@@ -108,7 +143,47 @@ def profile(request: pytest.FixtureRequest) -> DeviceProfile:
 def device(request: pytest.FixtureRequest) -> Device:
     """The unit under test; its credential state carries from one check to the next."""
     run = _run(request.config)
-    return Device(run.profile, run.scope, Transcript("setup", run.redactor))
+    device = Device(run.profile, run.scope, Transcript("setup", run.redactor))
+    if run.unit_state is not None:
+        device.state = UnitState.restored(run.unit_state, run.profile)
+    device.state_changed = lambda state: _save_unit_state(run, state)
+    return device
+
+
+def _save_unit_state(run: TekigoRun, state: UnitState) -> None:
+    """Record the unit's state at once: a kill in the middle of a check must not lose a password change."""
+    try:
+        save_unit_state(run.run_dir, state.declared(run.profile))
+    except OSError as error:
+        run.storage_error = run.storage_error or _unwritable(run, error)
+
+
+def _unwritable(run: TekigoRun, error: OSError) -> str:
+    full = " (its disk is full)" if error.errno in (errno.ENOSPC, errno.EDQUOT) else ""
+    return f"the run folder {run.run_dir} could not be written{full}: {error.strerror or error}"
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Remember the run's checks in the suite's order; on --resume, leave out those already finished."""
+    run = config.stash.get(RUN_KEY, None)
+    if run is None:
+        return
+    run.selected = [item for item in items if item.get_closest_marker("requirement")]
+    done = [item for item in items if item.nodeid in run.finished]
+    if done:
+        config.hook.pytest_deselected(items=done)
+        items[:] = [item for item in items if item.nodeid not in run.finished]
+
+
+class _CtrlC:
+    """Tells the run it was interrupted by Ctrl-C (pytest's own stop after collection errors is not one)."""
+
+    def __init__(self, run: TekigoRun) -> None:
+        self.run = run
+
+    def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
+        self.run.interrupted = not isinstance(excinfo.value, pytest.Session.Interrupted)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -187,6 +262,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if call.when == "setup" and call.excinfo is None:
         return
     verdict, reason = _verdict_of(item, call.excinfo, call.when)
+    error = call.excinfo.value if call.excinfo else None
+    if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
+        run = item.config.stash[RUN_KEY]
+        run.storage_error = run.storage_error or _unwritable(run, error)
     if call.when == "setup" or RESULT_KEY not in item.stash:
         item.stash[RESULT_KEY] = _new_result(item, verdict, reason)
     if verdict is Verdict.NOT_APPLICABLE:
@@ -213,10 +292,31 @@ def _finish_check(item: pytest.Item, report: pytest.TestReport) -> None:
         result.verdict, result.reason = Verdict.INCONCLUSIVE, "error while cleaning up after the check"
     check = item.stash.get(CHECK_KEY, None)
     if check is not None:
-        check.close()
+        try:
+            check.close()
+        except OSError as error:
+            _run_folder_failed(run, result, error)
         result.evidence, result.findings = check.files, check.findings
     result.seconds = time.monotonic() - item.stash.get(_START_KEY, time.monotonic())
     run.results.append(result)
+    if run.storage_error is None:
+        try:
+            append_result(run.run_dir, redacted([result], run.redactor)[0])
+            run.journaled += 1
+        except OSError as error:
+            _run_folder_failed(run, result, error)
+    if run.storage_error:  # not journaled: a resumed run (with space again) runs this check again
+        item.session.shouldstop = run.storage_error
+
+
+def _run_folder_failed(run: TekigoRun, result: CheckResult, error: OSError) -> None:
+    """The check's evidence or journal line could not be written: it cannot pass, and the run stops."""
+    message = _unwritable(run, error)
+    if result.verdict is Verdict.PASS:
+        result.verdict, result.reason = Verdict.INCONCLUSIVE, message
+    else:
+        result.reason = f"{result.reason} ({message})"
+    run.storage_error = run.storage_error or message
 
 
 _START_KEY = pytest.StashKey[float]()
@@ -237,10 +337,14 @@ def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config) -
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    """Write the run record, seal it in the manifest, then render the reports from the folder alone."""
+    """Write the run record (unfinished checks INCONCLUSIVE), seal it in the manifest, then render the reports
+    from the folder alone. Not after a Ctrl-C or when the run folder could not be written: that is said instead."""
     run = session.config.stash.get(RUN_KEY, None)
     if run is None:
         return
+    from harness.report.pdf import PdfError  # here, not above: WeasyPrint takes a second to import
+    from harness.report.render import ReportRequest, render_reports
+
     run.guard.close()
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
 
@@ -255,12 +359,27 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         settings = lab_settings_from_environment()
     except LabSettingsError as error:
         settings_error = error
-    record = build_record(run.profile, catalogue.load(), redacted(run.results, run.redactor), run.started, now(),
+    checks = _in_suite_order(run)
+    record = build_record(run.profile, catalogue.load(), redacted(checks, run.redactor), run.started, now(),
                           settings.model_dump(mode="json") if settings else None)
-    write_record(run.run_dir, record)
-    write_junit(run.run_dir, record)
-    write_manifest(run.run_dir)
+    try:
+        _write_sealed_record(run.run_dir, record)
+    except OSError as error:
+        run.storage_error = run.storage_error or _unwritable(run, error)
     session.config.stash[RESULT_RECORD_KEY] = record
+    finished = len(set(run.finished) | {result.nodeid for result in run.results})
+    if run.storage_error:
+        kept = len(run.finished) + run.journaled
+        tell(f"{run.storage_error}\nthe run stopped: {kept} of {len(checks)} checks finished and are kept with their "
+             f"evidence ({run.run_dir / JOURNAL}); the others are INCONCLUSIVE and a resumed run runs them again; "
+             "reports not rendered", red=True)
+        session.exitstatus = EXIT_RUN_FOLDER_UNWRITABLE
+        return
+    if run.interrupted:
+        tell(f"interrupted: {finished} of {len(checks)} checks finished; the others are INCONCLUSIVE in "
+             f"{run.run_dir / 'results.json'}; reports not rendered", red=True)
+        session.exitstatus = EXIT_INTERRUPTED
+        return
     if settings_error is not None:
         tell(f"reports not rendered: the lab settings ({ENVIRONMENT_VARIABLE}) are invalid:\n{settings_error}\n"
              f"fix them, then: tekigo report {run.run_dir} --lab-settings FILE", red=True)
@@ -270,8 +389,49 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     except PdfError as error:
         tell(f"report.pdf not rendered: {error}", red=True)
         return
+    except OSError as error:
+        tell(f"reports not rendered: {_unwritable(run, error)}", red=True)
+        _drop_renderings(run.run_dir)
+        session.exitstatus = EXIT_RUN_FOLDER_UNWRITABLE
+        return
     if rendered.pdf is not None:
         tell(f"report {rendered.report_number}: {rendered.pdf.pages} PDF pages in {rendered.pdf.seconds:.1f} s")
+
+
+def _in_suite_order(run: TekigoRun) -> list[CheckResult]:
+    """The checks the resumed run finished and those this session finished, in the suite's order; a check
+    that did not finish is INCONCLUSIVE, so an interrupted run never reads as a pass."""
+    done = run.finished | {result.nodeid: result for result in run.results}
+    if run.storage_error:
+        reason = f"not run: {run.storage_error}"
+    elif run.interrupted:
+        reason = "interrupted (Ctrl-C) before this check finished"
+    else:
+        reason = "not run: the session stopped before this check"
+    return [done.get(item.nodeid) or _new_result(item, Verdict.INCONCLUSIVE, reason) for item in run.selected]
+
+
+def _write_sealed_record(run_dir: Path, record: dict[str, Any]) -> None:
+    """results.json, junit.xml and the manifest; a file the disk could not take whole is removed, not left cut
+    short, and so is an older manifest that would seal something else."""
+    writes = (("results.json", write_record), ("junit.xml", write_junit), (MANIFEST, lambda d, _: write_manifest(d)))
+    for name, write in writes:
+        try:
+            write(run_dir, record)
+        except OSError:
+            for path in {name, MANIFEST}:
+                (run_dir / path).unlink(missing_ok=True)
+            raise
+
+
+def _drop_renderings(run_dir: Path) -> None:
+    """Reports a full disk cut short are removed, and the record sealed again without them."""
+    for name in DERIVED:
+        (run_dir / name).unlink(missing_ok=True)
+    try:
+        write_manifest(run_dir)
+    except OSError:
+        (run_dir / MANIFEST).unlink(missing_ok=True)
 
 
 RESULT_RECORD_KEY = pytest.StashKey[dict[str, Any]]()
