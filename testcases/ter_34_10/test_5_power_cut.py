@@ -4,6 +4,7 @@ import secrets
 
 import pytest
 
+from harness.access import refusal
 from harness.power.drivers import power_cycle
 from harness.power.protocol import PowerError
 from harness.power.qemu import QemuPower
@@ -25,6 +26,21 @@ def login_state(device):
     }
 
 
+def unauthenticated_refusals(device):
+    """Per protected page of every web admin: refused without authentication (None: cannot tell)."""
+    found = {}
+    for interface in device.profile.http_interfaces():
+        client = device.http(interface)
+        for protected in (p for p in interface.protected if p.read):
+            answer = client.request("GET", protected.path)
+            try:
+                refused = refusal(answer, protected.path, protected.marker) is not None
+            except Inconclusive:
+                refused = None
+            found[f"GET {protected.path} on {interface.kind}:{interface.port}"] = refused
+    return found
+
+
 @pytest.mark.timeout(300)
 def test_password_settings_and_update_survive_a_power_cut(device, power, profile, evidence):
     device.ensure_password_changed()
@@ -40,8 +56,10 @@ def test_password_settings_and_update_survive_a_power_cut(device, power, profile
         else:
             device.web.request("POST", setting.path, session=session, data=fields)
     before = login_state(device)
+    refused_before = unauthenticated_refusals(device)  # item 1: what access control refuses must stay refused
     version_before = device.read_version()
-    evidence.transcript.note(f"before the cut: logins {before}, version {version_before}")
+    evidence.transcript.note(f"before the cut: logins {before}, unauthenticated reads refused {refused_before}, "
+                             f"version {version_before}")
 
     try:
         cycle = power_cycle(power, wait_for=lambda: device.wait_until_reachable(profile.unit.boot_timeout_s),
@@ -62,6 +80,9 @@ def test_password_settings_and_update_survive_a_power_cut(device, power, profile
             lost.append(f"the changed password no longer opens {name}")
         if default_refused and not after[name][1]:
             lost.append(f"the factory default opens {name} again")
+    refused_after = unauthenticated_refusals(device)
+    lost += [f"{read} is served without authentication again" for read, refused in refused_before.items()
+             if refused and refused_after.get(read) is False]
     if after[f"{device.web.interface.kind}:{device.web.interface.port}"][0]:
         version_after = device.read_version()
         if version_after != version_before:
