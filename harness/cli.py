@@ -1,7 +1,8 @@
 """The `tekigo` command: run | discover | scan | profile | lab | selftest | report | keygen | sign | verify.
 
 Exit status of `run` (and `selftest`): 0 conformant, 1 non-conformant (any FAIL), 2 inconclusive
-(also when the run folder could not be written, e.g. its disk is full), 4 usage or profile error (nothing
+(also when the run folder could not be written, e.g. its disk is full), 3 out of scope by a declared
+exemption (with several units: every unit), 4 usage or profile error (nothing
 was sent to any unit), 130 interrupted by Ctrl-C (results.json was written with the unfinished checks
 INCONCLUSIVE; `tekigo run --resume RUN_DIR` runs them). Of `report`, `sign` and `verify`: 0 done
 (intact), 1 the run folder does not match its manifest or signature, 4 usage error.
@@ -52,8 +53,8 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
     run = commands.add_parser("run", help="run the suite against one unit",
-                              epilog="Exit status: 0 conformant, 1 non-conformant, 2 inconclusive, 4 usage error, "
-                              "130 interrupted (Ctrl-C). Arguments after `--` go to pytest.")
+                              epilog="Exit status: 0 conformant, 1 non-conformant, 2 inconclusive, 3 declared exempt, "
+                              "4 usage error, 130 interrupted (Ctrl-C). Arguments after `--` go to pytest.")
     run.add_argument("--profile", type=Path, action="append",
                      help="device profile (YAML); repeat it to audit several units, one run folder each under --out")
     run.add_argument("--resume", type=Path, metavar="RUN_DIR",

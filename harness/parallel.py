@@ -85,11 +85,14 @@ def run_streamed(command: Sequence[str], run_dir: Path, label: str, print_lock: 
 
 
 def combined_exit(runs: Sequence[UnitRun]) -> int:
-    """1 when any unit is non-conformant, else 2 when any is inconclusive or unfinished, else 0."""
+    """1 when any unit is non-conformant, else 2 when any is inconclusive or unfinished, else 0 (3 when
+    every unit is out of scope by a declared exemption: an exempt unit alone makes a batch neither)."""
     overall = [run.overall for run in runs]
     if "FAIL" in overall:
         return 1
-    return 2 if any(verdict != "PASS" for verdict in overall) else 0
+    if any(verdict not in ("PASS", "NOT_APPLICABLE") for verdict in overall):
+        return 2
+    return 0 if "PASS" in overall else 3
 
 
 def render_units(runs: Sequence[UnitRun], seconds: float) -> str:

@@ -64,6 +64,7 @@ def unit_run(name: str, overall: str | None) -> UnitRun:
 
 @pytest.mark.parametrize(("overalls", "expected"), [
     (["PASS", "PASS"], 0), (["PASS", "FAIL", "INCONCLUSIVE"], 1), (["PASS", "INCONCLUSIVE"], 2), (["PASS", None], 2),
+    (["PASS", "NOT_APPLICABLE"], 0), (["NOT_APPLICABLE", "NOT_APPLICABLE"], 3), (["NOT_APPLICABLE", "INCONCLUSIVE"], 2),
 ])
 def test_combined_exit_is_the_worst_unit(overalls: list[str | None], expected: int) -> None:
     assert combined_exit([unit_run(f"u{i}", overall) for i, overall in enumerate(overalls)]) == expected
