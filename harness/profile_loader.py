@@ -14,7 +14,7 @@ class ProfileError(InvalidFile):
 PROFILE = FileKind(
     noun="profile",
     schema_hint="`tekigo profile schema` lists the fields",
-    secret_keys=("password", "new_password"),
+    secret_keys=("password", "new_password", "community", "read_community", "write_community"),
     error=ProfileError,
 )
 

@@ -83,13 +83,21 @@ def _problem(path: Path, data: Any, lines: dict[Location, int], detail: Any, kin
         message = f"unknown field (check the spelling; {kind.schema_hint})"
     elif detail["type"] == "missing":
         message = "required field is missing"
-    elif "input" in detail and detail["type"] != "union_tag_invalid" and not _is_secret(location, kind):
+    elif ("input" in detail and detail["type"] != "union_tag_invalid" and not _is_secret(location, kind)
+          and not _holds_secret(detail["input"], kind)):
         message += f" (got {json.dumps(detail['input'], default=str)[:60]})"
     return FileProblem(path, line, field, message)
 
 
 def _is_secret(location: Location, kind: FileKind) -> bool:
     return any(part in kind.secret_keys for part in location)
+
+
+def _holds_secret(value: Any, kind: FileKind) -> bool:
+    """A mapping (at any depth) with a secret key: echoing it in an error would print the secret."""
+    if isinstance(value, dict):
+        return any(key in kind.secret_keys or _holds_secret(item, kind) for key, item in value.items())
+    return isinstance(value, list) and any(_holds_secret(item, kind) for item in value)
 
 
 def _data_location(data: Any, location: Location) -> Location:

@@ -79,6 +79,15 @@ def test_secret_values_are_not_echoed_in_errors(tmp_path: Path, reference_profil
     assert not any("Tkg-secret-xyz" in p for p in found)
 
 
+def test_a_secret_inside_an_invalid_object_is_not_echoed(tmp_path: Path, reference_profile_text: str) -> None:
+    text = reference_profile_text.replace(
+        "version: {path: /api/status, json_field: firmware_version}",
+        "version: {interface: snmp, community: Tkg-community-xyz, path: /api/status}")
+    found = problems(write(tmp_path, text))
+    assert any("firmware.version" in p for p in found)
+    assert not any("Tkg-community-xyz" in p for p in found)
+
+
 def test_schema_forbids_unknown_keys() -> None:
     schema = profile_schema()
     assert schema["additionalProperties"] is False
