@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from harness.evidence import Transcript
-from harness.profile import DeviceProfile, HttpInterface, SshInterface, TelnetInterface
+from harness.profile import DeviceProfile, HttpInterface, SnmpInterface, SshInterface, TelnetInterface
 from harness.scope import LabScope
 from harness.transports.http import Answer, HttpClient, HttpSession
 from harness.transports.outcome import LoginResult, Unrecognised
+from harness.transports.snmp import SnmpClient
 from harness.transports.ssh import SshClient
 from harness.transports.telnet import TelnetClient
 from harness.update.settle import settled_version
@@ -52,6 +53,7 @@ def _declared_passwords(profile: DeviceProfile) -> dict[str, str]:
 
 
 UNDECLARED = "undeclared"  # a password the profile does not declare (a weak one the unit took): not restorable
+SNMP_TIMEOUT_S = 2.0  # per try of the SNMP version probe (one retry): a silent agent costs 4 s at most
 
 
 class Device:
@@ -140,6 +142,8 @@ class Device:
             output = self.ssh(declared[0]).run(declared[0].username or self.username, self.state.password,
                                                probe.command)
             return version_in_text(output, probe.regex, f"ssh {probe.command!r}")
+        if probe.interface == "snmp" and probe.community is not None:
+            return self._version_over_snmp(probe.oid, probe.community.get_secret_value(), probe.regex)
         path = probe.path or "/"
         answer = self.web.request("GET", path, session=session or self.web_session())
         if answer.status != 200:
@@ -147,6 +151,17 @@ class Device:
         if probe.json_field is None:
             return version_in_text(answer.body, probe.regex, path)
         return version_in_json(answer.json(), probe.json_field, path)
+
+    def _version_over_snmp(self, oid: str, community: str, regex: str | None) -> str:
+        declared = [i for i in self.profile.interfaces if isinstance(i, SnmpInterface)]
+        if not declared:
+            raise Inconclusive("the version probe reads over snmp, but the profile declares no snmp interface")
+        client = SnmpClient(self.address, declared[0], self.scope, self.transcript,
+                            timeout_s=min(self.profile.unit.connect_timeout_s, SNMP_TIMEOUT_S), retries=1)
+        answer = client.read(oid, community)
+        if answer.value is None:
+            raise Inconclusive(f"the SNMP agent gave no version ({oid}): {answer.error}")
+        return version_in_text(answer.value, regex, f"snmp {oid}")
 
     def install_update(self, session: HttpSession | None = None) -> Answer:
         """Send the declared update image by the declared method (for an agent that installs after

@@ -13,6 +13,7 @@ from pydantic import (
     Field,
     SecretStr,
     ValidationInfo,
+    field_validator,
     model_validator,
 )
 
@@ -303,15 +304,20 @@ class PasswordChange(Declared):
     fields: dict[str, str]
 
 
+SYS_DESCR = "1.3.6.1.2.1.1.1.0"  # RFC 3418 sysDescr.0
+
+
 class VersionProbe(Declared):
     """How to read the firmware version: a JSON field or a regex match of an (authenticated) web
-    answer, or an SSH command's output (whole, or the regex match in it)."""
+    answer, an SSH command's output, or an SNMP object (whole, or the regex match in it)."""
 
-    interface: Literal["http", "ssh"] = "http"
+    interface: Literal["http", "ssh", "snmp"] = "http"
     path: str | None = Field(None, description="http: the page or API path")
     json_field: str | None = Field(None, description="http: the answer's JSON field holding the version")
     regex: str | None = Field(None, description="the version is group 1 (or group `version`) of its first match")
     command: str | None = Field(None, description="ssh: the command that prints the version")
+    community: Secret | None = Field(None, description="snmp: the read community")
+    oid: str = Field(SYS_DESCR, pattern=r"^\d+(\.\d+)+$", description="snmp: the OID read (sysDescr.0 by default)")
 
     @model_validator(mode="after")
     def _one_way_to_read(self) -> "VersionProbe":
@@ -319,6 +325,8 @@ class VersionProbe(Declared):
             raise ValueError("an http version probe needs `path` and one of `json_field` or `regex`")
         if self.interface == "ssh" and (self.command is None or self.path or self.json_field):
             raise ValueError("an ssh version probe needs `command` (and optionally `regex`), no `path`")
+        if self.interface == "snmp" and (self.community is None or self.path or self.json_field or self.command):
+            raise ValueError("an snmp version probe needs `community` (and optionally `oid`, `regex`) only")
         return self
 
 
@@ -451,6 +459,15 @@ class DeviceProfile(Declared):
         [], description="open services that are not management interfaces, with the reason (item 1 scan)"
     )
 
+    @field_validator("firmware")
+    @classmethod
+    def _version_probe_has_its_interface(cls, firmware: Firmware, info: ValidationInfo) -> Firmware:
+        kind = firmware.version.interface
+        declared = info.data.get("interfaces")
+        if kind != "http" and declared is not None and not any(i.kind == kind for i in declared):
+            raise ValueError(f"the version probe reads over {kind}: declare an {kind} interface in `interfaces`")
+        return firmware
+
     @model_validator(mode="after")
     def _consistent(self) -> "DeviceProfile":
         if not any(self.unit.address in network for network in self.lab.networks):
@@ -488,6 +505,8 @@ class DeviceProfile(Declared):
                 found[f"mqtt_observer_{interface.port}"] = interface.observer.password.get_secret_value()
             if isinstance(interface, SnmpInterface) and interface.read_community:
                 found[f"snmp_read_community_{interface.port}"] = interface.read_community.get_secret_value()
+        if self.firmware.version.community:
+            found["version_community"] = self.firmware.version.community.get_secret_value()
         for labelled in self.first_use.units:
             if not labelled.label.published:
                 found[f"label_{labelled.serial}"] = labelled.label.password.get_secret_value()

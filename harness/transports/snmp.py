@@ -21,6 +21,7 @@ from pysnmp.hlapi.v3arch.asyncio import (
     set_cmd,
 )
 from pysnmp.proto.rfc1902 import OctetString
+from pysnmp.proto.rfc1905 import EndOfMibView, NoSuchInstance, NoSuchObject
 
 from harness.evidence import Transcript
 from harness.profile import SnmpInterface
@@ -102,6 +103,26 @@ class SnmpClient:
             target = await UdpTransportTarget.create((self.address, self.interface.port), timeout=self.timeout_s,
                                                      retries=self.retries)
             return (await self._get(engine, target, community)).value is not None
+        finally:
+            engine.close_dispatcher()
+
+    def read(self, oid: str, community: str) -> Answer:
+        """GET the object `oid` with `community`: its value, or why there was none."""
+        return asyncio.run(self._read(oid, community))
+
+    async def _read(self, oid: str, community: str) -> Answer:
+        engine = SnmpEngine()
+        try:
+            target = await UdpTransportTarget.create((self.address, self.interface.port), timeout=self.timeout_s,
+                                                     retries=self.retries)
+            self.transcript.sent(f"SNMPv2c GET {oid} community {community!r}")
+            result = await get_cmd(engine, CommunityData(community, mpModel=1), target, ContextData(),
+                                   ObjectType(ObjectIdentity(oid)))
+            bindings = result[3]
+            if bindings and isinstance(bindings[0][1], NoSuchObject | NoSuchInstance | EndOfMibView):
+                self.transcript.received(f"community {community!r}: no such object")
+                return Answer(None, f"the agent has no object {oid}")
+            return self._answer(community, result)
         finally:
             engine.close_dispatcher()
 
