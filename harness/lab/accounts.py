@@ -31,11 +31,15 @@ def group_file(accounts: Sequence[Account]) -> str:
 
 
 def shadow_file(accounts: Sequence[Account]) -> str:
-    """Hashed passwords; an account without a password is locked with `!`."""
-    return "".join(
-        f"{a.name}:{sha512_crypt(a.password) if a.password is not None else '!'}:{LAST_CHANGE_DAYS}:0:99999:7:::\n"
-        for a in accounts
-    )
+    """Hashed passwords; an account without a password is locked with `!`, an empty one leaves the field empty."""
+    return "".join(f"{a.name}:{password_field(a.password)}:{LAST_CHANGE_DAYS}:0:99999:7:::\n" for a in accounts)
+
+
+def password_field(password: str | None) -> str:
+    """shadow's second field: `!` (locked), empty (no password: dropbear -B lets it in) or a `$6$` hash."""
+    if password is None:
+        return "!"
+    return sha512_crypt(password) if password else ""
 
 
 def shells_file() -> str:

@@ -53,6 +53,8 @@ class ReferenceDevice:
     snmp: Literal["off", "read_only", "writable"] = "off"  # net-snmp agent: 'public' read-only, plus 'private' rw
     mqtt: Literal["off", "password", "anonymous"] = "off"  # mosquitto: only with a password, or anyone
     igd: Literal["off", "denied", "open"] = "off"  # miniupnpd: refuses every mapping, or maps for any LAN host
+    applies_updates: bool = True  # False: its web admin answers an update upload 200 and flashes nothing
+    ssh_blank_logins: bool = False  # dropbear -B: an account with an empty password gets in by 'none' auth
 
     @property
     def host(self) -> Host:
@@ -123,11 +125,13 @@ CLONES: dict[str, ReferenceDevice] = {
     name: replace(DEVICES["r1"], name=name, hostname=f"tkg-{name}") for name in DEVICE_HOSTS if name.startswith("r1x")
 }
 # Item-1 surface units: r1's firmware plus an MQTT broker and a UPnP IGD, configured safely (u1) or not (u2).
+# u2 also lets admin into SSH by 'none' auth (empty password, dropbear -B) and never installs an update.
 SURFACE_UNITS: dict[str, ReferenceDevice] = {
     "u1": replace(DEVICES["r1"], name="u1", hostname="tkg-u1", model="TKG-U1", server_tag="TKG-U1 Gateway",
                   snmp="read_only", mqtt="password", igd="denied"),
     "u2": replace(DEVICES["r1"], name="u2", hostname="tkg-u2", model="TKG-U2", server_tag="TKG-U2 Gateway",
-                  snmp="writable", mqtt="anonymous", igd="open"),
+                  snmp="writable", mqtt="anonymous", igd="open", applies_updates=False, ssh_blank_logins=True,
+                  accounts=(_LOCKED_ROOT, Account("admin", ADMIN_UID, ""), _AVAHI)),
 }
 # Unique-per-unit units (item 2 path b): no forced change, the factory password printed on each unit's label.
 # pu3 shares pu1's label (a batch shipped with one password) and pu4's is in the sweep dictionary: both fail.

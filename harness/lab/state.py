@@ -91,6 +91,7 @@ def webadmin_config(device: ReferenceDevice, folder: Path, vendor_public_key: st
         "ssh_account": device.ssh_account,
         "basic_userfile": str(userfile) if device.login == "basic" else None,
         "upnp": upnp_description(device) if device.upnp else None,
+        "applies_updates": device.applies_updates,
     }
 
 

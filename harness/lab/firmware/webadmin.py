@@ -90,6 +90,8 @@ class Config:
     # The UPnP device description's fields (UPnP Device Architecture 1.1, 2.3) when the unit announces
     # itself over SSDP: deviceType, friendlyName, manufacturer, modelName, UDN.
     upnp: dict[str, str] | None = None
+    # False: an update upload is answered as installed, but nothing is flashed (the version never changes).
+    applies_updates: bool = True
 
     @classmethod
     def load(cls, path: Path) -> Config:
@@ -334,6 +336,8 @@ class Unit:
         header, body = parse_image(image)
         if self.config.signature_required:
             verify_image(image, header, body, self.config)
+        if not self.config.applies_updates:
+            return str(header["version"])
         record = {"version": header["version"], "model": header["model"],
                   "image_sha256": hashlib.sha256(image).hexdigest()}
         write_atomically(self.flash / "firmware.json", json.dumps(record) + "\n")
