@@ -12,10 +12,10 @@ from scapy.layers.dns import DNS, DNSQR
 from scapy.layers.snmp import SNMP, SNMPget, SNMPvarbind
 
 from harness.net.services import Service, printable
+from harness.profile import SYS_DESCR
 from harness.scope import LabScope
 
 MAX_DATAGRAM = 4096
-SYS_DESCR = "1.3.6.1.2.1.1.1.0"
 
 
 @dataclass(frozen=True)

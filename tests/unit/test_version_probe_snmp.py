@@ -5,26 +5,15 @@ from pathlib import Path
 
 import pytest
 
-from harness.profile_loader import ProfileError, load_profile
+from harness.profile_loader import load_profile
 from harness.transports.snmp import Answer
 
+from .test_profile import problems, write
 from .test_transport_snmp import agent, client  # noqa: F401  (the loopback snmpd fixture)
 
 HTTP_PROBE = "  version: {path: /api/status, json_field: firmware_version}"
 SNMP_PROBE = "  version: {interface: snmp, community: r1-ro-secret, regex: 'firmware (\\S+)'}"
 SNMP_INTERFACE = "  - kind: snmp   # read-only 'public' community; SETs are refused\n    port: 161\n"
-
-
-def write(tmp_path: Path, text: str) -> Path:
-    path = tmp_path / "unit.yaml"
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def problems(path: Path) -> list[str]:
-    with pytest.raises(ProfileError) as caught:
-        load_profile(path)
-    return [str(problem) for problem in caught.value.problems]
 
 
 def test_snmp_probe_reads_sysdescr_and_its_community_is_redacted(tmp_path: Path, reference_profile_text: str) -> None:
