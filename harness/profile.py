@@ -167,6 +167,20 @@ class ProtectedPath(Declared):
     read_back: str | None = Field(None, description="path to read the setting back (default: path)")
 
 
+MAX_LOCKOUT_RESET_S = 600.0
+MAX_SWEEP_BUDGET_S = 3600.0
+
+
+class Lockout(Declared):
+    """The web admin's declared lockout: after repeated failed logins it answers 423/429 for at most
+    `reset_after_s`, then takes logins again; the credential sweep waits each lockout out and goes on."""
+
+    reset_after_s: Annotated[float, Field(gt=0, le=MAX_LOCKOUT_RESET_S)]
+    sweep_budget_s: Annotated[float, Field(gt=0, le=MAX_SWEEP_BUDGET_S)] | None = Field(
+        None, description="how long the sweep of this interface may take in all, waits included "
+                          "(default: the suite's own deadline)")
+
+
 class HttpInterface(Declared):
     """A web admin."""
 
@@ -175,6 +189,7 @@ class HttpInterface(Declared):
     tls: bool = False
     login: HttpLogin
     protected: list[ProtectedPath] = []
+    lockout: Lockout | None = Field(None, description="declared lockout of repeated failed logins")
 
 
 class SshInterface(Declared):

@@ -7,20 +7,28 @@ shadow bind-mounted in a private mount namespace), a login service of the same p
 to throttle: OpenSSH with no start-up cap, and busybox telnetd handing over to shadow's login with no
 failure delay (PAM's pam_unix `nodelay`, no pam_faildelay). It listens on its own port and is stopped
 (its process group, which this module started) when the block ends.
+
+Its log goes to a file, never to an unread pipe: sshd -e writes a line or two for every failed login,
+and once a pipe's 64 KiB buffer was full every sshd process blocked in write() and stopped answering
+(what made the SSH sweep stall at user root, whose locked account logs the most).
 """
 
 import os
 import signal
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import IO
 
 from harness.lab.devices import ReferenceDevice
 from harness.lab.topology import device_dir
 
 PORTS = {"ssh": 2222, "telnet": 2323}
 READY_WITHIN_S = 10.0
+STOP_WITHIN_S = 5.0
+LOG_TAIL_BYTES = 4096
 
 _ACCOUNTS = """
 mount -t tmpfs -o mode=0755,size=16m twin-ram /run
@@ -70,25 +78,41 @@ def unthrottled_twin(kind: str, device: ReferenceDevice) -> Iterator[int]:
                    "TWIN_HOSTNAME": device.hostname, "TWIN_PORT": str(PORTS[kind]),
                    "TWIN_ADDRESS": device.host.address}
     script = "set -eu\n" + (_SSH if kind == "ssh" else _TELNET)
-    process = subprocess.Popen(
-        ["ip", "netns", "exec", device.host.namespace, "unshare", "--mount", "--uts", "--propagation", "private",
-         "sh", "-c", script], env=environment, start_new_session=True,
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    try:
-        _wait_listening(device, PORTS[kind], process)
-        yield PORTS[kind]
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=10)
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(
+            ["ip", "netns", "exec", device.host.namespace, "unshare", "--mount", "--uts", "--propagation",
+             "private", "sh", "-c", script], env=environment, start_new_session=True,
+            stdout=subprocess.DEVNULL, stderr=log)
+        try:
+            _wait_listening(device, PORTS[kind], process, log)
+            yield PORTS[kind]
+        finally:
+            _stop(process)
 
 
-def _wait_listening(device: ReferenceDevice, port: int, process: subprocess.Popen[str]) -> None:
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """End the twin's process group (started by this module): SIGTERM, then SIGKILL if it lingers."""
+    for sent in (signal.SIGTERM, signal.SIGKILL):
+        if process.poll() is not None:
+            return
+        os.killpg(process.pid, sent)
+        try:
+            process.wait(timeout=STOP_WITHIN_S)
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def _log_tail(log: IO[bytes]) -> str:
+    log.seek(0, os.SEEK_END)
+    log.seek(max(0, log.tell() - LOG_TAIL_BYTES))
+    return log.read().decode("utf-8", "replace")
+
+
+def _wait_listening(device: ReferenceDevice, port: int, process: subprocess.Popen[bytes], log: IO[bytes]) -> None:
     deadline = time.monotonic() + READY_WITHIN_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            error = process.stderr.read() if process.stderr else ""
-            raise RuntimeError(f"unthrottled twin on {device.name} exited: {error}")
+            raise RuntimeError(f"unthrottled twin on {device.name} exited: {_log_tail(log)}")
         listening = subprocess.run(["ip", "netns", "exec", device.host.namespace, "ss", "-ltnH", f"sport = :{port}"],
                                    capture_output=True, text=True, timeout=5, check=False).stdout
         if listening.strip():

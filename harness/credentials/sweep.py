@@ -25,7 +25,8 @@ class SweepLimits:
     deadline_s: float = 120.0
     concurrency: int = 16
     batch: int = 1
-    lockout_after: int = 3  # consecutive lockout answers that stop the sweep
+    lockout_after: int = 3  # consecutive lockout answers that make a lockout
+    lockout_reset_s: float | None = None  # the unit's declared lockout time: wait it out and go on (None: stop)
     retries: int = 2  # times a batch that got no answer is tried again (each time at half the concurrency)
 
 
@@ -51,7 +52,10 @@ class SweepOutcome:
     errors: list[str] = field(default_factory=list)
     untried: int = 0
     retried: int = 0
-    lockout: bool = False
+    lockout: bool = False  # a lockout stopped the sweep
+    lockout_answers: int = 0  # pairs answered 'locked' without being checked (tried again later, or untried)
+    lockouts_waited: int = 0  # lockouts waited out for the declared reset time
+    waited_s: float = 0.0
     stopped_by: str = ""
     seconds: float = 0.0
     timings: list[BatchTiming] = field(default_factory=list)
@@ -83,13 +87,18 @@ def sweep(
     limits: SweepLimits,
     progress: Callable[["SweepOutcome"], None] | None = None,
 ) -> SweepOutcome:
-    """Try `pairs` with `attempt`, stopping at a success, a lockout, or any limit; `progress` hears every 10 s."""
+    """Try `pairs` with `attempt`, stopping at a success, a lockout, or any limit; `progress` hears every 10 s.
+
+    A pair the unit answers with a lockout was not checked: it goes back to the queue. With a declared
+    `lockout_reset_s` the sweep waits a lockout out and goes on; a lockout still there after the wait, or
+    one that would outlast the deadline, stops it.
+    """
     outcome = SweepOutcome()
     queue = list(pairs[: limits.max_attempts])
     outcome.untried = len(pairs) - len(queue)
     gate = _RateGate(limits.rate)
     started = time.monotonic()
-    consecutive_lockouts = 0
+    lockouts = _LockoutWatch(limits, started)
     next_progress = started + PROGRESS_EVERY_S
     # Connections in flight: halved when the unit leaves one unanswered, one more after a calm round.
     width, calm = limits.concurrency, 0
@@ -116,7 +125,7 @@ def sweep(
                 outcome.untried += sum(batches[future] for future in running) + len(queue)
                 outcome.stopped_by = outcome.stopped_by or stop
                 break
-            while queue and not stop and len(running) < width:
+            while queue and not stop and len(running) < width and not lockouts.pausing():
                 batch, queue = queue[: limits.batch], queue[limits.batch :]
                 future = pool.submit(run, batch)
                 running.add(future)
@@ -126,6 +135,9 @@ def sweep(
                 outcome.untried += len(queue)
                 queue = []
             if not running:
+                if queue and not stop:  # waiting out a lockout with nothing in flight
+                    time.sleep(min(1.0, lockouts.pause_left()))
+                    continue
                 break
             done, running = wait(running, timeout=1.0, return_when=FIRST_COMPLETED)
             for future in done:
@@ -145,15 +157,18 @@ def sweep(
                     width, calm = width + 1, 0
                 if results:
                     outcome.timings.append(BatchTiming(begun_s, seconds, len(results)))
+                locked: list[Pair] = []
                 for pair, result in zip(batch, results, strict=False):
-                    consecutive_lockouts = consecutive_lockouts + 1 if result.lockout else 0
-                    if result.accepted:
+                    lockouts.answer(result.lockout, started + begun_s)
+                    if result.lockout:
+                        locked.append(pair)
+                        outcome.lockout_answers += 1
+                    elif result.accepted:
                         outcome.accepted.append((pair, result.detail))
                     else:
                         outcome.refused += 1
-                if consecutive_lockouts >= limits.lockout_after:
-                    outcome.lockout = True
-                queue = batch[len(results) :] + queue
+                lockouts.decide(outcome)
+                queue = locked + batch[len(results) :] + queue
             if progress is not None and time.monotonic() >= next_progress:
                 outcome.seconds = time.monotonic() - started
                 progress(outcome)
@@ -162,6 +177,52 @@ def sweep(
         pool.shutdown(wait=not running, cancel_futures=True)
     outcome.seconds = time.monotonic() - started
     return outcome
+
+
+class _LockoutWatch:
+    """Counts lockout answers; on a lockout either stops the sweep or pauses it for the declared reset time.
+
+    Only batches begun after the last pause ended count: those in flight during a lockout answer 'locked'.
+    """
+
+    def __init__(self, limits: SweepLimits, started: float) -> None:
+        self.limits = limits
+        self.deadline = started + limits.deadline_s
+        self.resumed_at = started
+        self.consecutive = 0
+        self.answered_since_resume = True
+
+    def pausing(self) -> bool:
+        return time.monotonic() < self.resumed_at
+
+    def pause_left(self) -> float:
+        return max(0.0, self.resumed_at - time.monotonic())
+
+    def answer(self, lockout: bool, begun: float) -> None:
+        if begun < self.resumed_at:
+            return
+        self.consecutive = self.consecutive + 1 if lockout else 0
+        self.answered_since_resume = self.answered_since_resume or not lockout
+
+    def decide(self, outcome: SweepOutcome) -> None:
+        if self.consecutive < self.limits.lockout_after or outcome.lockout:
+            return
+        self.consecutive = 0
+        reset_s, now = self.limits.lockout_reset_s, time.monotonic()
+        if reset_s is None:
+            outcome.lockout = True
+        elif not self.answered_since_resume:
+            outcome.lockout = True
+            outcome.stopped_by = f"the unit was still locked out after the declared {reset_s:g} s lockout time"
+        elif now + reset_s > self.deadline:
+            outcome.lockout = True
+            outcome.stopped_by = (f"the unit locked out repeated failures and its declared {reset_s:g} s lockout "
+                                  f"would outlast the {self.limits.deadline_s:.0f} s deadline")
+        else:
+            self.resumed_at = now + reset_s
+            self.answered_since_resume = False
+            outcome.lockouts_waited += 1
+            outcome.waited_s += reset_s
 
 
 def _stop_reason(outcome: SweepOutcome, started: float, limits: SweepLimits) -> str:
@@ -173,4 +234,6 @@ def _stop_reason(outcome: SweepOutcome, started: float, limits: SweepLimits) -> 
         return f"the {limits.deadline_s:.0f} s deadline"
     if len(outcome.errors) > 20:
         return "too many connection errors"
+    if outcome.lockout_answers > limits.max_attempts:  # locked pairs are tried again: bound those tries too
+        return f"over {limits.max_attempts} lockout answers"
     return ""

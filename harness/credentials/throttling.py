@@ -33,6 +33,10 @@ def throttling_findings(outcome: SweepOutcome, known_good: KnownGood | None) -> 
     """Plain-language findings on how the unit met the sweep's failed logins."""
     failures = outcome.refused
     findings = []
+    if outcome.lockouts_waited:
+        findings.append(f"the unit locked out repeated failures (HTTP 423/429) {outcome.lockouts_waited} times; "
+                        f"the sweep waited out its declared lockout time ({outcome.waited_s:.0f} s in all) "
+                        "and went on")
     if outcome.lockout:
         findings.append(f"the unit answered with a lockout (HTTP 423/429) after {failures} failed logins; "
                         "the sweep stopped there")

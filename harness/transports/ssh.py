@@ -13,6 +13,8 @@ from harness.transports.outcome import LoginResult, Unreachable, Unrecognised, o
 
 MAX_OUTPUT = 64 * 1024
 BANNER_RETRY_BACKOFF_S = (0.3, 0.8, 2.0)
+# paramiko: "Authentication timeout." and "Authentication failed: transport shut down or saw EOF"
+_NO_ANSWER_WORDING = ("timeout", "shut down", "eof")
 
 
 class SshClient:
@@ -68,11 +70,21 @@ class SshClient:
         return self.logins(username, [password])[0]
 
     def logins(self, username: str, passwords: list[str]) -> list[LoginResult]:
-        """Try passwords in turn on one connection, stopping at the first accepted one."""
+        """Try passwords in turn on one connection, stopping at the first accepted one.
+
+        When the connection ends without an answer after some tries, the answered ones are returned
+        (the rest are the caller's to try again); with no answer at all it raises.
+        """
         results: list[LoginResult] = []
         with self._transport() as transport:
             for password in passwords:
-                results.append(self._password(transport, username, password))
+                try:
+                    results.append(self._password(transport, username, password))
+                except (Unrecognised, paramiko.SSHException, OSError, EOFError) as error:
+                    if not results:
+                        raise
+                    self.transcript.note(f"connection ended after {len(results)} answers: {error!r}")
+                    break
                 if results[-1].accepted or not transport.is_active():
                     break
         return results
@@ -84,11 +96,13 @@ class SshClient:
         except paramiko.BadAuthenticationType as error:
             self.transcript.received(f"password auth not offered; allowed: {error.allowed_types}")
             return LoginResult(False, f"password authentication not offered ({error.allowed_types})")
-        except paramiko.AuthenticationException:
+        except paramiko.AuthenticationException as error:
+            _require_refusal(error)
             self.transcript.received("refused")
             return LoginResult(False, "password refused")
         except paramiko.SSHException as error:
             raise Unrecognised(f"ssh authentication ended without an answer: {error}") from error
+        _require_full_login(transport)
         self.transcript.received("accepted")
         return LoginResult(True, "password accepted")
 
@@ -101,9 +115,11 @@ class SshClient:
             except paramiko.BadAuthenticationType as error:
                 self.transcript.received(f"refused; allowed: {error.allowed_types}")
                 return LoginResult(False, f"'none' refused; server offers {error.allowed_types}")
-            except paramiko.AuthenticationException:
+            except paramiko.AuthenticationException as error:
+                _require_refusal(error)
                 self.transcript.received("refused")
                 return LoginResult(False, "'none' refused")
+            _require_full_login(transport)
             self.transcript.received("accepted")
             return LoginResult(True, "'none' authentication accepted")
 
@@ -125,3 +141,25 @@ class SshClient:
             text = output[:MAX_OUTPUT].decode("utf-8", "replace")
             self.transcript.received(text)
             return text
+
+    @contextmanager
+    def logged_in(self, username: str, password: str) -> Iterator[paramiko.Transport]:
+        """An authenticated connection for several exchanges (a file copy, then a command)."""
+        with self._transport() as transport:
+            if not self._password(transport, username, password).accepted:
+                raise Unrecognised(f"ssh login as {username} refused")
+            yield transport
+
+
+def _require_refusal(error: paramiko.AuthenticationException) -> None:
+    """Raise unless the server really answered 'failure': paramiko reports a timeout or a dropped connection
+    with the same exception type as a refusal (only its wording differs), and counting those as refused
+    would be a false PASS."""
+    if any(sign in str(error).lower() for sign in _NO_ANSWER_WORDING):
+        raise Unrecognised(f"ssh authentication ended without an answer: {error}") from error
+
+
+def _require_full_login(transport: paramiko.Transport) -> None:
+    """Raise when the server took the credential only as a first step and asks for another method."""
+    if not transport.is_authenticated():
+        raise Unrecognised("ssh server took the credential as a partial login and asks for another method")

@@ -1,6 +1,7 @@
 """TER-34-10-2: no well-known ID/password opens the unit (a NOTICE-scale sweep, plus the matching vendor's defaults)."""
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 import pytest
 
@@ -57,7 +58,7 @@ def test_dictionary_sweep_finds_no_login(device, interface, evidence, unit_banne
     known_good = _known_good_before(device, interface)
 
     report = _progress(request, f"{interface.kind}:{interface.port}", len(pairs))
-    outcome = sweep(pairs, _attempt(device, interface), LIMITS[interface.kind], progress=report)
+    outcome = sweep(pairs, _attempt(device, interface), _limits_for(interface), progress=report)
     if known_good is not None and not outcome.accepted and known_good.before:
         known_good = _known_good_after(device, interface)
     evidence.attach("sweep-summary", _summary(pairs, vendors, outcome))
@@ -72,6 +73,15 @@ def test_dictionary_sweep_finds_no_login(device, interface, evidence, unit_banne
             f"sweep incomplete: {len(outcome.errors)} attempts without an answer, {outcome.untried} untried "
             f"({outcome.stopped_by or 'end of dictionary'})"
         )
+
+
+def _limits_for(interface) -> SweepLimits:
+    """The protocol's limits; a declared lockout is waited out, within the declared budget if one is given."""
+    lockout = interface.lockout if isinstance(interface, HttpInterface) else None
+    if lockout is None:
+        return LIMITS[interface.kind]
+    return replace(LIMITS[interface.kind], lockout_reset_s=lockout.reset_after_s,
+                   deadline_s=lockout.sweep_budget_s or LIMITS[interface.kind].deadline_s)
 
 
 def _dictionary(vendors: list[VendorMatch]) -> list[Pair]:
@@ -156,6 +166,8 @@ def _summary(pairs: list[Pair], vendors: list[VendorMatch], outcome: SweepOutcom
         f"tried: {outcome.tried}, refused: {outcome.refused}, accepted: {len(outcome.accepted)}, "
         f"errors: {len(outcome.errors)}, untried: {outcome.untried}, "
         f"retried after no answer: {outcome.retried}\n"
+        f"answered 'locked out' (not checked, so tried again or left untried): {outcome.lockout_answers}, "
+        f"lockouts waited out: {outcome.lockouts_waited} ({outcome.waited_s:.0f} s)\n"
         f"seconds: {outcome.seconds:.1f}, connections: {len(outcome.timings)}, "
         f"stopped by: {outcome.stopped_by or 'end of dictionary'}\n"
         + "".join(f"error: {e}\n" for e in outcome.errors[:20])

@@ -201,6 +201,54 @@ def test_unit_unreachable_by_arp_is_inconclusive(hostile_lab, tmp_path: Path) ->
     assert_nothing_left_in_tester()
 
 
+# The sweep engine with the real web client, in the tester namespace, against x1's lockout mode: nine wrong
+# pairs, then the dictionary credential x1 accepts whenever it is not locked out.
+LOCKOUT_SWEEP = """
+import ipaddress
+from harness.credentials.dictionary import Pair
+from harness.credentials.sweep import SweepLimits, sweep
+from harness.evidence import Redactor, Transcript
+from harness.profile import HttpInterface
+from harness.scope import LabScope, guard
+from harness.transports.http import HttpClient
+
+scope = LabScope([ipaddress.ip_network("198.18.0.0/24")])
+web = HttpInterface.model_validate({"kind": "http", "login": {"method": "json", "path": "/api/login"}})
+client = HttpClient("198.18.0.31", web, scope, Transcript("lockout", Redactor({})), 3.0)
+pairs = [Pair(f"nobody{n}", "wrong", "test") for n in range(9)] + [Pair("xd", "xd", "notice")]
+result = {}
+with guard(scope):
+    for name, reset_s in (("undeclared", None), ("declared", params["reset_s"])):
+        time.sleep(params["unit_lockout_s"])  # whatever the last sweep left locked has lifted
+        outcome = sweep(pairs, lambda batch: client.logins([(p.username, p.password) for p in batch]),
+                        SweepLimits(concurrency=2, batch=2, rate=100, deadline_s=30, lockout_reset_s=reset_s))
+        result[name] = {"accepted": [p.username for p, _ in outcome.accepted], "lockout": outcome.lockout,
+                        "untried": outcome.untried, "waited": outcome.lockouts_waited, "seconds": outcome.seconds}
+"""
+
+
+def test_a_declared_lockout_is_waited_out_and_the_sweep_finds_what_it_hid(hostile_lab, in_tester) -> None:
+    hostile.boot("lockout", lockout_s=1.0)
+    result = in_tester(LOCKOUT_SWEEP, reset_s=1.5, unit_lockout_s=1.0)
+    print(f"\nCASE | lockout 1 s, declared 1.5 s | {result}")
+    undeclared, declared = result["undeclared"], result["declared"]
+    assert undeclared["lockout"] and not undeclared["accepted"] and undeclared["untried"] >= 1
+    assert declared["accepted"] == ["xd"] and not declared["lockout"] and declared["waited"] >= 2
+    assert declared["seconds"] >= 1.5 * declared["waited"]
+
+
+def test_a_lockout_longer_than_declared_stays_inconclusive(hostile_lab, tmp_path: Path) -> None:
+    hostile.boot("lockout")  # 60 s
+    text = PROFILE.read_text(encoding="utf-8").replace(
+        "    login: {method: json, path: /api/login}\n",
+        "    login: {method: json, path: /api/login}\n    lockout: {reset_after_s: 2}\n")
+    record, seconds = tekigo_run(text, f"{SWEEP} and http", tmp_path / "run", timeout=60)
+    print(f"\nCASE | lockout 60 s, declared 2 s | {record['verdict']} | {seconds:.1f} s")
+    assert_never_a_false_pass(record, (Expect(
+        SWEEP, "INCONCLUSIVE", r"\(the unit was still locked out after the declared 2 s lockout time\)"),))
+    assert_nothing_left_in_tester()
+
+
 def test_lab_down_removes_the_hostile_unit(hostile_lab) -> None:
     hostile.boot("polite")
     lab.down()

@@ -54,12 +54,12 @@ def test_sweep_is_bounded_in_count_rate_and_time() -> None:
     assert outcome.untried > 0
 
 
-def test_sweep_stops_at_a_lockout() -> None:
+def test_sweep_stops_at_a_lockout_and_counts_the_locked_answers_as_untried() -> None:
     def locked(batch: Sequence[Pair]) -> list[LoginResult]:
         return [LoginResult(False, "429", lockout=True) for _ in batch]
 
     outcome = sweep(PAIRS, locked, SweepLimits(concurrency=1, rate=1000, lockout_after=3))
-    assert outcome.lockout and outcome.tried == 3 and outcome.untried == 47
+    assert outcome.lockout and outcome.tried == 0 and outcome.untried == 50 and outcome.lockout_answers == 3
 
 
 def test_unanswered_attempts_are_errors_not_refusals() -> None:

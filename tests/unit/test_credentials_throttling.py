@@ -44,3 +44,11 @@ def test_lockout_answers_are_reported() -> None:
     findings = throttling_findings(outcome_with([0.3] * 2, refused=3, lockout=True), None)
     assert findings == ["the unit answered with a lockout (HTTP 423/429) after 3 failed logins; "
                         "the sweep stopped there"]
+
+
+def test_lockouts_waited_out_are_reported_and_are_not_a_steady_unit() -> None:
+    outcome = outcome_with([0.3] * 2, refused=12)
+    outcome.lockouts_waited, outcome.waited_s = 4, 240.0
+    findings = throttling_findings(outcome, None)
+    assert findings == ["the unit locked out repeated failures (HTTP 423/429) 4 times; the sweep waited out its "
+                        "declared lockout time (240 s in all) and went on"]

@@ -54,16 +54,21 @@ def install(python: str = sys.executable) -> None:
     (device_dir(HOST.name) / "update.tkfw").write_bytes(b"TKFW x1 1.1.0\n")
 
 
-def boot(*modes: str) -> None:
-    """Factory state, the misbehaviours `modes` (at most one per service), power on; return once it listens."""
+def boot(*modes: str, lockout_s: float | None = None) -> None:
+    """Factory state, the misbehaviours `modes` (at most one per service), power on; return once it listens.
+
+    `lockout_s` shortens (or lengthens) the lockout mode's lockout from its 60 s.
+    """
     unknown = sorted(set(modes) - set(MODES))
     if unknown or not modes:
         raise LabError(f"unknown hostile modes {unknown or 'none given'}; known: {', '.join(MODES)}")
     switch = power()
     switch.off()
-    for stale in ("state.json", "booted"):
+    for stale in ("state.json", "booted", "lockout_s"):
         (flash() / stale).unlink(missing_ok=True)
     (flash() / "mode").write_text(" ".join(modes) + "\n")
+    if lockout_s is not None:
+        (flash() / "lockout_s").write_text(f"{lockout_s}\n")
     run(["ip", "-n", HOST.namespace, "link", "set", "eth0", "up"])  # after a case that dropped the link
     switch.on()
     deadline = time.monotonic() + BOOT_DEADLINE_S

@@ -2,7 +2,7 @@
 
 Standalone (standard library only): its boot script runs `python unit.py FLASH_DIR`. The misbehaviour
 is the words in FLASH_DIR/mode (one misbehaviour per service may be combined), read at every boot,
-so a test writes them and power-cycles the unit.
+so a test writes them and power-cycles the unit; FLASH_DIR/lockout_s, if there, sets the lockout's length.
 Credentials, version and settings live in FLASH_DIR/state.json and survive power cuts, like flash.
 """
 
@@ -55,6 +55,8 @@ class Unit:
         self.tokens: set[str] = set()
         self.failures = 0
         self.locked_until = 0.0
+        lockout_s = flash / "lockout_s"
+        self.lockout_s = float(lockout_s.read_text()) if lockout_s.exists() else LOCKOUT_S
         self.telnet_connections = 0
 
     def save(self) -> None:
@@ -165,7 +167,7 @@ def login(unit: Unit, body: bytes) -> bytes:
         return response(unit, 200, json.dumps({"token": token}))
     unit.failures += 1
     if "lockout" in unit.modes and unit.failures >= LOCKOUT_AFTER:
-        unit.locked_until, unit.failures = time.monotonic() + LOCKOUT_S, 0
+        unit.locked_until, unit.failures = time.monotonic() + unit.lockout_s, 0
     return response(unit, 401, '{"error": "refused"}')
 
 
