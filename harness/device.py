@@ -7,14 +7,25 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from harness.evidence import Transcript
-from harness.profile import DeviceProfile, HttpInterface, SnmpInterface, SshInterface, TelnetInterface
+from harness.profile import (
+    DeviceProfile,
+    HttpInterface,
+    MqttInterface,
+    SnmpInterface,
+    SshInterface,
+    TelnetInterface,
+    UpnpInterface,
+)
 from harness.scope import LabScope
 from harness.transports.http import Answer, HttpClient, HttpSession
+from harness.transports.mqtt import MqttClient
 from harness.transports.outcome import LoginResult, Unrecognised
 from harness.transports.snmp import SnmpClient
 from harness.transports.ssh import SshClient
 from harness.transports.telnet import TelnetClient
+from harness.transports.upnp import UpnpClient
 from harness.update.settle import settled_version
+from harness.update.ssh_command import CommandAnswer, install_over_ssh
 from harness.update.swupdate_upload import DEFAULT_PORT as SWUPDATE_PORT
 from harness.update.swupdate_upload import upload_to_swupdate
 from harness.update.version_text import version_in_json, version_in_text
@@ -53,6 +64,8 @@ def _declared_passwords(profile: DeviceProfile) -> dict[str, str]:
 
 
 UNDECLARED = "undeclared"  # a password the profile does not declare (a weak one the unit took): not restorable
+# Methods whose unit may install after it answered: the declared version is awaited for settle_s.
+SETTLING_METHODS = ("swupdate", "ssh_command")
 SNMP_TIMEOUT_S = 2.0  # per try of the SNMP version probe (one retry): a silent agent costs 4 s at most
 
 
@@ -94,6 +107,19 @@ class Device:
         return TelnetClient(
             self.address, interface, self.scope, self.transcript, self.profile.unit.connect_timeout_s
         )
+
+    def mqtt(self, interface: MqttInterface) -> MqttClient:
+        return MqttClient(self.address, interface, self.scope, self.transcript, self.profile.unit.connect_timeout_s)
+
+    def upnp(self, interface: UpnpInterface) -> UpnpClient:
+        return UpnpClient(self.address, interface, self.scope, self.transcript, self.profile.unit.connect_timeout_s)
+
+    def snmp(self, interface: SnmpInterface, timeout_s: float | None = None) -> SnmpClient:
+        """`timeout_s` per try (at most the unit's connect timeout); the transport's own when not given."""
+        if timeout_s is None:
+            return SnmpClient(self.address, interface, self.scope, self.transcript)
+        return SnmpClient(self.address, interface, self.scope, self.transcript,
+                          timeout_s=min(self.profile.unit.connect_timeout_s, timeout_s))
 
     def login(self, password: str, interface: HttpInterface | SshInterface | TelnetInterface) -> LoginResult:
         """Log in with the unit's account and `password` on any declared interface."""
@@ -156,14 +182,12 @@ class Device:
         declared = [i for i in self.profile.interfaces if isinstance(i, SnmpInterface)]
         if not declared:
             raise Inconclusive("the version probe reads over snmp, but the profile declares no snmp interface")
-        client = SnmpClient(self.address, declared[0], self.scope, self.transcript,
-                            timeout_s=min(self.profile.unit.connect_timeout_s, SNMP_TIMEOUT_S), retries=1)
-        answer = client.read(oid, community)
+        answer = self.snmp(declared[0], timeout_s=SNMP_TIMEOUT_S).read(oid, community)
         if answer.value is None:
             raise Inconclusive(f"the SNMP agent gave no version ({oid}): {answer.error}")
         return version_in_text(answer.value, regex, f"snmp {oid}")
 
-    def install_update(self, session: HttpSession | None = None) -> Answer:
+    def install_update(self, session: HttpSession | None = None) -> Answer | CommandAnswer:
         """Send the declared update image by the declared method (for an agent that installs after
         answering, wait up to the declared settle time for the declared version)."""
         update = self.profile.firmware.update
@@ -171,7 +195,7 @@ class Device:
             raise Inconclusive(f"update image {update.image} is missing")
         answer = self.send_image(update.image.read_bytes(), update.image.name, session)
         installed = 200 <= answer.status < 300
-        if installed and update.method == "swupdate":
+        if installed and update.method in SETTLING_METHODS:
             installed = settled_version(self.read_version, lambda v: v == update.expected_version,
                                         update.settle_s) == update.expected_version
         if installed:
@@ -179,14 +203,27 @@ class Device:
             self._tell_state_changed()
         return answer
 
-    def send_image(self, image: bytes, name: str, session: HttpSession | None = None) -> Answer:
-        """POST `image` by the declared update method; the unit's state is the caller's to judge."""
+    def send_image(self, image: bytes, name: str, session: HttpSession | None = None) -> Answer | CommandAnswer:
+        """Send `image` by the declared update method; the unit's state is the caller's to judge."""
         update = self.profile.firmware.update
+        if update.method == "ssh_command":
+            interface = self.update_ssh_interface()
+            return install_over_ssh(self.ssh(interface), interface.username or self.username, self.state.password,
+                                    image, name, update)
         if update.method == "swupdate":
             return upload_to_swupdate(self.address, update.port or SWUPDATE_PORT, update.path, name, image,
                                       self.scope, self.transcript, self.profile.unit.connect_timeout_s)
         return self.web.request("POST", update.path, session=session or self.web_session(),
                                 files={update.field: (name, image)})
+
+    def update_ssh_interface(self) -> SshInterface:
+        """The declared ssh interface an ssh_command update runs over: the one on its `port`, or the first."""
+        port = self.profile.firmware.update.port
+        declared = [i for i in self.profile.interfaces
+                    if isinstance(i, SshInterface) and (port is None or i.port == port)]
+        if not declared:
+            raise Inconclusive("the update runs over ssh, but the profile declares no such ssh interface")
+        return declared[0]
 
     def _tell_state_changed(self) -> None:
         if self.state_changed is not None:

@@ -2,6 +2,7 @@
 
 import ipaddress
 import os
+import string
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -345,15 +346,33 @@ class VersionProbe(Declared):
         return self
 
 
+def _template_fields(template: str) -> set[str] | None:
+    """The placeholders of a str.format template; None when it is malformed or converts or formats one."""
+    try:
+        parsed = list(string.Formatter().parse(template))
+    except ValueError:
+        return None
+    if any(name is not None and (spec or conversion) for _, name, spec, conversion in parsed):
+        return None
+    return {name for _, name, _, _ in parsed if name is not None}
+
+
 class Update(Declared):
     """How to install an update image and which version it must bring."""
 
-    interface: Literal["http"] = "http"
-    method: Literal["http_upload", "swupdate"] = Field(
-        "http_upload", description="http_upload: the web admin's upload form; swupdate: the agent's web upload")
-    port: int | None = Field(None, ge=1, le=65535, description="swupdate: its web server's port (8080 by default)")
-    path: str
+    interface: Literal["http", "ssh"] = Field("http", description="ssh for (and only for) ssh_command")
+    method: Literal["http_upload", "swupdate", "ssh_command"] = Field(
+        "http_upload", description="http_upload: the web admin's upload form; swupdate: the agent's web upload; "
+                                   "ssh_command: the image copied over SFTP, then `command` run over SSH")
+    port: int | None = Field(None, ge=1, le=65535, description="swupdate: its web server's port (8080 by default); "
+                             "ssh_command: the port of the declared ssh interface used (the first by default)")
+    path: str | None = Field(None, description="http_upload, swupdate: the upload path; ssh_command: the folder "
+                                               "on the unit the image is copied to")
     field: str = "image"
+    command: str | None = Field(None, description="ssh_command: the install command; {image} becomes the "
+                                                  "copied image's path (shell-quoted)")
+    command_timeout_s: Annotated[float, Field(gt=0, le=600)] = Field(
+        120.0, description="ssh_command: how long the copy and the install command may take together")
     image: ProfilePath
     expected_version: str
     settle_s: Annotated[float, Field(gt=0, le=120)] = Field(
@@ -361,6 +380,28 @@ class Update(Declared):
     rollback_protection: bool = Field(False, description="the unit claims to refuse images older than it runs")
     older_image: ProfilePath | None = Field(None, description="a genuine image of an older release")
     older_version: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _ssh_command_runs_over_ssh(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("method") == "ssh_command":
+            return {"interface": "ssh", **data}
+        return data
+
+    @model_validator(mode="after")
+    def _method_has_what_it_needs(self) -> "Update":
+        if self.method != "ssh_command":
+            if self.interface != "http" or self.path is None or self.command is not None:
+                raise ValueError(f"a {self.method} update runs over http and needs `path` (no `command`)")
+            return self
+        if self.interface != "ssh":
+            raise ValueError("an ssh_command update runs over ssh (`interface: ssh`)")
+        if self.path is None or not self.path.startswith("/"):
+            raise ValueError("an ssh_command update needs `path`: the absolute folder on the unit the image goes to")
+        if self.command is None or _template_fields(self.command) != {"image"}:
+            raise ValueError("an ssh_command update needs `command` with the placeholder {image} and no other "
+                             "(write {{ and }} for literal braces)")
+        return self
 
     @model_validator(mode="after")
     def _older_image_declared(self) -> "Update":
@@ -481,6 +522,19 @@ class DeviceProfile(Declared):
         declared = info.data.get("interfaces")
         if kind != "http" and declared is not None and not any(i.kind == kind for i in declared):
             raise ValueError(f"the version probe reads over {kind}: declare an {kind} interface in `interfaces`")
+        return firmware
+
+    @field_validator("firmware")
+    @classmethod
+    def _update_has_its_interface(cls, firmware: Firmware, info: ValidationInfo) -> Firmware:
+        update, declared = firmware.update, info.data.get("interfaces")
+        if update.method != "ssh_command" or declared is None:
+            return firmware
+        ssh = [i for i in declared if isinstance(i, SshInterface)]
+        if not ssh:
+            raise ValueError("the update runs over ssh: declare an ssh interface in `interfaces`")
+        if update.port is not None and not any(i.port == update.port for i in ssh):
+            raise ValueError(f"the update runs over ssh port {update.port}: no ssh interface declares it")
         return firmware
 
     @model_validator(mode="after")

@@ -24,6 +24,8 @@ DEBIAN_PACKAGES=(
     miniupnpd                  # reference devices: a real UPnP IGD (item 1: unauthenticated AddPortMapping)
     nftables                   # reference devices: nft creates the tables miniupnpd adds its mappings to
     swupdate                   # reference devices: the real update agent (web upload, CMS-signed images)
+    openssh-sftp-server        # reference devices: dropbear's SFTP subsystem (updates by SSH command)
+    python3-minimal            # reference devices: runs their fw_update command as the unit's admin
 )
 
 missing=()

@@ -55,6 +55,7 @@ class ReferenceDevice:
     igd: Literal["off", "denied", "open"] = "off"  # miniupnpd: refuses every mapping, or maps for any LAN host
     applies_updates: bool = True  # False: its web admin answers an update upload 200 and flashes nothing
     ssh_blank_logins: bool = False  # dropbear -B: an account with an empty password gets in by 'none' auth
+    ssh_update: bool = False  # `fw_update IMAGE` over SSH hands the image to its root update agent
 
     @property
     def host(self) -> Host:
@@ -78,6 +79,19 @@ class ReferenceDevice:
     @property
     def upnp_firmware(self) -> Path:
         return Path(firmware.__file__).parent / "ssdp.py"
+
+    @property
+    def update_agent(self) -> Path:
+        return Path(firmware.__file__).parent / "update_agent.py"
+
+    @property
+    def fw_update_command(self) -> Path:
+        return Path(firmware.__file__).parent / "fw_update.py"
+
+    @property
+    def ssh_account_gid(self) -> int:
+        """The group of the SSH account (its own, as in `accounts.group_file`): who may ask the update agent."""
+        return next(account.uid for account in self.accounts if account.name == self.ssh_account)
 
     @property
     def ports(self) -> tuple[int, ...]:
@@ -126,11 +140,13 @@ CLONES: dict[str, ReferenceDevice] = {
 }
 # Item-1 surface units: r1's firmware plus an MQTT broker and a UPnP IGD, configured safely (u1) or not (u2).
 # u2 also lets admin into SSH by 'none' auth (empty password, dropbear -B) and never installs an update.
+# Both take updates over SSH too (`fw_update`): u1 verifies and flashes them, u2 answers 0 and flashes nothing.
 SURFACE_UNITS: dict[str, ReferenceDevice] = {
     "u1": replace(DEVICES["r1"], name="u1", hostname="tkg-u1", model="TKG-U1", server_tag="TKG-U1 Gateway",
-                  snmp="read_only", mqtt="password", igd="denied"),
+                  snmp="read_only", mqtt="password", igd="denied", ssh_update=True),
     "u2": replace(DEVICES["r1"], name="u2", hostname="tkg-u2", model="TKG-U2", server_tag="TKG-U2 Gateway",
                   snmp="writable", mqtt="anonymous", igd="open", applies_updates=False, ssh_blank_logins=True,
+                  ssh_update=True,
                   accounts=(_LOCKED_ROOT, Account("admin", ADMIN_UID, ""), _AVAHI)),
 }
 # Unique-per-unit units (item 2 path b): no forced change, the factory password printed on each unit's label.

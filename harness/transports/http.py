@@ -51,6 +51,11 @@ class Answer:
         except ValueError as error:
             raise Unrecognised(f"expected JSON, got {self.body[:80]!r}") from error
 
+    @property
+    def summary(self) -> str:
+        """The answer as a report line names it."""
+        return f"HTTP {self.status}"
+
 
 class HttpClient:
     """Talks to one declared (or discovered) HTTP interface of the unit."""
