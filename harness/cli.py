@@ -287,7 +287,7 @@ def _profile_schema(arguments: argparse.Namespace, extra: list[str]) -> int:
 def _lab(arguments: argparse.Namespace, extra: list[str]) -> int:
     from harness import lab
     from harness.lab.qemu.build import build as build_image
-    from harness.lab.qemu.reference import QEMU_UNITS, render_qemu_status
+    from harness.lab.qemu.reference import QEMU_UNITS
 
     try:
         if arguments.action == "up":
@@ -295,7 +295,6 @@ def _lab(arguments: argparse.Namespace, extra: list[str]) -> int:
 
             devices = [*DEVICES, *list(CLONES)[: arguments.clones]] if arguments.clones else None
             print(lab.up(devices, qemu=list(QEMU_UNITS)).render())
-            print(render_qemu_status())
         elif arguments.action == "build-image":
             build_image(arguments.variant)
         elif arguments.action == "down":
@@ -303,7 +302,6 @@ def _lab(arguments: argparse.Namespace, extra: list[str]) -> int:
             print("lab: down")
         else:
             print(lab.status().render())
-            print(render_qemu_status())
     except lab.LabError as error:
         raise UsageError(str(error)) from error
     return 0

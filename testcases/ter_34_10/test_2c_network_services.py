@@ -2,9 +2,7 @@
 
 import pytest
 
-from harness.transports.mqtt import MqttClient
-from harness.transports.snmp import SnmpClient, write_communities
-from harness.transports.upnp import UpnpClient
+from harness.transports.snmp import write_communities
 from harness.verdict import Inconclusive
 
 pytestmark = pytest.mark.requirement("TER-34-10-1")
@@ -12,7 +10,7 @@ pytestmark = pytest.mark.requirement("TER-34-10-1")
 
 @pytest.mark.interfaces("snmp")
 def test_snmp_refuses_sets_with_common_communities(device, interface, evidence):
-    client = SnmpClient(device.address, interface, device.scope, device.transcript)
+    client = device.snmp(interface)
     probe = client.probe_writes(write_communities())
     if probe.accepted and probe.restored is False:
         evidence.finding(f"{interface.writable_object} could not be restored to {probe.original!r}")
@@ -28,8 +26,7 @@ def test_snmp_refuses_sets_with_common_communities(device, interface, evidence):
 
 @pytest.mark.interfaces("mqtt")
 def test_mqtt_refuses_anonymous_access_to_configuration(device, interface, evidence):
-    client = MqttClient(device.address, interface, device.scope, device.transcript,
-                        device.profile.unit.connect_timeout_s)
+    client = device.mqtt(interface)
     observer = interface.observer
     access = client.anonymous_access(interface.config_topics, observer and (
         observer.username, observer.password.get_secret_value()))
@@ -44,8 +41,7 @@ def test_mqtt_refuses_anonymous_access_to_configuration(device, interface, evide
 
 @pytest.mark.interfaces("upnp")
 def test_upnp_igd_refuses_unauthenticated_port_mapping(device, interface, evidence):
-    client = UpnpClient(device.address, interface, device.scope, device.transcript,
-                        device.profile.unit.connect_timeout_s)
+    client = device.upnp(interface)
     attempt = client.try_port_mapping()
     if attempt.deleted is False:
         evidence.finding(f"the mapping of external port {attempt.external_port} could not be deleted "

@@ -141,6 +141,18 @@ def tcp_open(address, port):
 InTester = Callable[..., Any]
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A lab test's `timeout` bounds its call, not its fixtures' wait for the lab lock another run holds.
+
+    pytest-timeout's func_only, for lab tests only (conformance runs keep their whole-test bounds): the
+    fixtures' lab work is bounded by the lab's own deadlines (commands, readiness, boot, the lock's wait).
+    """
+    for item in items:
+        timeout = item.get_closest_marker("timeout")
+        if timeout is not None and item.get_closest_marker("lab") is not None:
+            item.add_marker(pytest.mark.timeout(*timeout.args, **{**timeout.kwargs, "func_only": True}), append=False)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _root_only() -> None:
     if os.geteuid() == 0:

@@ -111,16 +111,3 @@ def units_for_machines(machines: Sequence[Path]) -> list[str]:
     wanted = {path.resolve() for path in machines}
     return [name for name in QEMU_UNITS if machine_file(name).resolve() in wanted]
 
-
-def render_qemu_status() -> str:
-    """One line per QEMU unit: address, power (QEMU running) and accelerator."""
-    rows = ["qemu    address       power  accel  variant"]
-    for name, unit in QEMU_UNITS.items():
-        try:
-            machine = QemuMachine.load(machine_file(name))
-        except MachineError:
-            rows.append(f"{name:<7} {unit.host.address:<13} -      -      {unit.variant.name}")
-            continue
-        power = "on" if machine.pid() is not None else "off"
-        rows.append(f"{name:<7} {unit.host.address:<13} {power:<6} {machine.accel:<6} {unit.variant.name}")
-    return "\n".join(rows)
