@@ -1,19 +1,18 @@
 """Several units audited at once: one `tekigo run` process and one run folder per unit, one summary for all.
 
-Each unit's run is its own process, so nothing is shared between runs but the read-only suite and
+Each unit's run is its own (forked) process, so nothing is shared between runs but the read-only suite and
 profiles: its own pytest session, scope guard, evidence store and report.
 """
 
 import json
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from harness.forked_runs import ForkedJob, run_forked
 from harness.run_record import read_record
 from harness.summary import JAPANESE, SHORT
 
@@ -43,19 +42,15 @@ def run_folders(profiles: Sequence[Path], out: Path) -> list[Path]:
 
 
 def run_units(profiles: Sequence[Path], out: Path, workers: int, pytest_args: Sequence[str] = ()) -> list[UnitRun]:
-    """Run the suite on every profile, `workers` units at a time; progress lines are prefixed by the unit."""
-    print_lock = threading.Lock()
+    """Run the suite on every profile, `workers` units at a time, each in a forked child of this process
+    (harness/forked_runs.py); progress lines are prefixed by the unit."""
     folders = run_folders(profiles, out)
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        jobs = zip(profiles, folders, strict=True)
-        return list(pool.map(lambda job: _run_one(job[0], job[1], pytest_args, print_lock), jobs))
-
-
-def _run_one(profile: Path, run_dir: Path, pytest_args: Sequence[str], print_lock: threading.Lock) -> UnitRun:
-    command = [sys.executable, "-m", "harness.cli", "run", "--profile", str(profile), "--out", str(run_dir),
-               *(["--", *pytest_args] if pytest_args else [])]
-    status, verdicts, seconds = run_streamed(command, run_dir, run_dir.name, print_lock)
-    return UnitRun(str(profile), str(run_dir), verdicts, status, seconds)
+    jobs = [ForkedJob(run_dir.name, ["run", "--profile", str(profile), "--out", str(run_dir),
+                                     *(["--", *pytest_args] if pytest_args else [])])
+            for profile, run_dir in zip(profiles, folders, strict=True)]
+    outcomes = run_forked(jobs, workers, RUN_DEADLINE_S)
+    return [UnitRun(str(profile), str(run_dir), recorded_verdicts(run_dir), outcome.status, outcome.seconds)
+            for profile, run_dir, outcome in zip(profiles, folders, outcomes, strict=True)]
 
 
 def run_streamed(command: Sequence[str], run_dir: Path, label: str, print_lock: threading.Lock
@@ -77,11 +72,15 @@ def run_streamed(command: Sequence[str], run_dir: Path, label: str, print_lock: 
         status = process.wait()
     finally:
         timer.cancel()
-    verdicts: dict[str, str] = {}
-    if (run_dir / "results.json").exists():
-        record = read_record(run_dir)
-        verdicts = {r["id"]: r["verdict"] for r in record["requirements"]} | {"overall": record["verdict"]}
-    return status, verdicts, time.monotonic() - started
+    return status, recorded_verdicts(run_dir), time.monotonic() - started
+
+
+def recorded_verdicts(run_dir: Path) -> dict[str, str]:
+    """The verdict per requirement (and "overall") a run folder records; none when it has no record."""
+    if not (run_dir / "results.json").exists():
+        return {}
+    record = read_record(run_dir)
+    return {r["id"]: r["verdict"] for r in record["requirements"]} | {"overall": record["verdict"]}
 
 
 def combined_exit(runs: Sequence[UnitRun]) -> int:

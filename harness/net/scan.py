@@ -2,6 +2,7 @@
 
 import json
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -53,12 +54,18 @@ DEFAULT_LIMITS = SweepLimits()
 
 def scan(target: str, scope: LabScope, ports: Sequence[int] = ALL_PORTS, limits: SweepLimits = DEFAULT_LIMITS,
          progress: Progress | None = None, udp: bool = True) -> tuple[AttackSurface, SweepResult]:
-    """SYN-sweep `ports`, grab a banner from every open one, and send the UDP probes."""
+    """SYN-sweep `ports`, then grab a banner from every open one while the UDP probes wait for answers.
+
+    The UDP probes start only after the sweep: under its flood of SYNs an answer could be dropped, and a
+    silent SNMP agent would go unseen.
+    """
     sweep = syn_sweep(target, ports, scope, limits, progress)
     surface = AttackSurface(sweep.target, ports_probed=len(ports), unanswered=sweep.unanswered,
                             sweep_seconds=sweep.seconds, stopped_by=sweep.stopped_by)
-    surface.tcp = grab_all(sweep.target, sweep.open, scope, BannerLimits())
-    surface.udp = probe_all(sweep.target, scope) if udp else []
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        udp_services = pool.submit(probe_all, sweep.target, scope) if udp else None
+        surface.tcp = grab_all(sweep.target, sweep.open, scope, BannerLimits())
+        surface.udp = udp_services.result() if udp_services else []
     return surface, sweep
 
 

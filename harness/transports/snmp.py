@@ -1,7 +1,8 @@
 """SNMP v2c write probe (pysnmp): which communities let an unauthenticated client change a setting.
 
 Every community is tried at once with its own probe value on one harmless MIB-II text object
-(sysContact or sysLocation, RFC 3418); the object is read back and restored afterwards.
+(sysContact or sysLocation, RFC 3418); the object is read back and restored afterwards. The SETs go out as
+soon as one community has read the original value, so the silent ones' timeouts are waited out once.
 """
 
 import asyncio
@@ -82,6 +83,18 @@ class WriteProbe:
         return any(not a.detail.startswith(NO_ANSWER) for a in self.attempts) or self.original is not None
 
 
+async def _first_value(gets: list["asyncio.Future[Answer]"]) -> Answer | None:
+    """The first GET answer that carries a value, as soon as it comes; None once every GET has failed.
+
+    The SETs wait only for this: a wrong community's GET goes unanswered until its timeout, and waiting
+    that out before the SETs (which wait out their own) doubled the check's time.
+    """
+    for answer in asyncio.as_completed(gets):
+        if (read := await answer).value is not None:
+            return read
+    return None
+
+
 class SnmpClient:
     """An SNMP v2c client for one declared agent; every exchange goes into the transcript."""
 
@@ -135,11 +148,13 @@ class SnmpClient:
         try:
             target = await UdpTransportTarget.create((self.address, self.interface.port), timeout=self.timeout_s,
                                                      retries=self.retries)
-            reads = await asyncio.gather(*(self._get(engine, target, c) for c in communities))
-            readers = [c for c, answer in zip(communities, reads, strict=True) if answer.value is not None]
-            original = next((a.value for a in reads if a.value is not None), None)
+            gets = [asyncio.ensure_future(self._get(engine, target, c)) for c in communities]
+            first = await _first_value(gets)
             probes = {c: f"tekigo-{secrets.token_hex(4)}-{n}" for n, c in enumerate(communities)}
             sets = await asyncio.gather(*(self._set(engine, target, c, probes[c]) for c in communities))
+            reads = await asyncio.gather(*gets)
+            readers = [c for c, answer in zip(communities, reads, strict=True) if answer.value is not None]
+            original = first.value if first else None
             attempts = [WriteAttempt(c, probes[c], answer.value is not None, answer.error or "set accepted")
                         for c, answer in zip(communities, sets, strict=True)]
             accepted = [a.community for a in attempts if a.accepted]
