@@ -37,6 +37,15 @@ def swupdate_check(tmp_path: Path, image: bytes, *options: str) -> subprocess.Co
                           env={**os.environ, "TMPDIR": str(tmp_path)})
 
 
+def accepted(done: subprocess.CompletedProcess[str]) -> bool:
+    """What swupdate said of the image. Its exit status in check mode is racy (2022.12 exits 1 now and then
+    after printing "SWUPDATE successful"), so its own verdict lines decide, and exactly one must be there."""
+    output = done.stdout + done.stderr
+    succeeded, failed = "SWUPDATE successful" in output, "SWUPDATE failed" in output
+    assert succeeded != failed, f"swupdate said neither or both: {output[-1500:]}"
+    return succeeded
+
+
 def test_newc_members_read_back_what_was_written_in_order() -> None:
     members = [("sw-description", b"x" * 5), ("b", b""), ("c.bin", bytes(range(256)))]
     assert newc_members(newc_archive(members)) == members
@@ -49,18 +58,17 @@ def test_cpio_lists_sw_description_first_then_its_signature(tmp_path: Path) -> N
 
 
 def test_swupdate_accepts_the_signed_package(tmp_path: Path) -> None:
-    done = swupdate_check(tmp_path, record_swu("1.1.0"), "-N", "1.0.0")
-    assert done.returncode == 0, done.stdout[-2000:]
+    assert accepted(swupdate_check(tmp_path, record_swu("1.1.0"), "-N", "1.0.0"))
 
 
 def test_swupdate_refuses_a_flipped_byte_an_unsigned_package_and_a_downgrade(tmp_path: Path) -> None:
     genuine = record_swu("1.1.0")
     tampered = flipped(genuine, "1.1.0")
     assert sum(a != b for a, b in zip(genuine, tampered, strict=True)) == 1
-    assert swupdate_check(tmp_path, tampered).returncode != 0
-    assert swupdate_check(tmp_path, unsigned(genuine, "1.1.0")).returncode != 0
+    assert not accepted(swupdate_check(tmp_path, tampered))
+    assert not accepted(swupdate_check(tmp_path, unsigned(genuine, "1.1.0")))
     older = swupdate_check(tmp_path, record_swu("0.9.0"), "-N", "1.0.0")
-    assert older.returncode != 0 and "No downgrading allowed" in older.stdout + older.stderr
+    assert not accepted(older) and "No downgrading allowed" in older.stdout + older.stderr
 
 
 def test_the_unsigned_package_is_consistent_but_for_its_missing_signature() -> None:
