@@ -12,6 +12,15 @@ from harness.profile_loader import load_profile
 from ..conftest import REFERENCE_PROFILES, REPO
 
 RUN_FILES = {"results.json", "junit.xml", "report.html", "report.pdf", "manifest.json"}
+# The update-integrity checks (informational, EN 303 645 5.3-10) through swupdate on the QEMU units: q1 refuses
+# all three images; q2's swupdate runs without the no-downgrade option its profile claims.
+INTEGRITY = {
+    "q1-router-qemu": {"test_image_with_one_byte_flipped_is_refused": "PASS", "test_unsigned_image_is_refused": "PASS",
+                       "test_older_image_is_refused_when_rollback_protection_is_claimed": "PASS"},
+    "q2-router-qemu-ram": {"test_image_with_one_byte_flipped_is_refused": "PASS",
+                           "test_unsigned_image_is_refused": "PASS",
+                           "test_older_image_is_refused_when_rollback_protection_is_claimed": "FAIL"},
+}
 
 
 @pytest.fixture(scope="module")
@@ -61,3 +70,26 @@ def test_run_folder_is_complete_and_free_of_secrets(selftest, profile_path: Path
                 content = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
                                          timeout=60, check=True).stdout
             assert not [s for s in secrets if s in content], f"a secret is in clear in {path}"
+
+
+def checks_of(record: dict) -> dict[str, dict]:  # type: ignore[type-arg]
+    return {t["nodeid"].rsplit("::", 1)[-1]: t for r in record["requirements"] for t in r["tests"]}
+
+
+@pytest.mark.parametrize("unit", sorted(INTEGRITY))
+def test_qemu_units_get_their_integrity_findings_through_swupdate(selftest, unit: str) -> None:
+    _, out = selftest
+    checks = checks_of(json.loads((out / unit / "results.json").read_text(encoding="utf-8")))
+    expected = INTEGRITY[unit]
+    assert {check: checks[check]["verdict"] for check in expected} == expected
+    assert all(checks[check]["informational"] for check in expected)
+
+
+def test_the_qemu_power_cut_evidence_holds_the_serial_console_of_both_boots(selftest) -> None:
+    _, out = selftest
+    record = json.loads((out / "q1-router-qemu" / "results.json").read_text(encoding="utf-8"))
+    cut = next(t for r in record["requirements"] for t in r["tests"] if "power_cut" in t["nodeid"])
+    console = next(path for path in cut["evidence"] if "serial-console" in path)
+    log = (out / "q1-router-qemu" / console).read_text(encoding="utf-8")
+    assert log.count("power on (") == 2 and "power cut (SIGKILL of QEMU)" in log
+    assert log.count("tekigo: services started") == 2
