@@ -63,6 +63,15 @@ class Transcript:
     def redact_also(self, value: str) -> None:
         self.redact.add("token", value)
 
+    def merge(self, other: "Transcript") -> None:
+        """Append `other`'s lines (work done for this check in another thread), in their order."""
+        self.note(f"{other.title}: its lines follow, stamped from its own start, "
+                  f"{other._start - self._start:+.3f} s from this transcript's")
+        with other._lock:
+            lines = list(other.lines)
+        with self._lock:
+            self.lines.extend(lines)
+
     def text(self) -> str:
         with self._lock:
             return f"# {self.title}\n" + "\n".join(self.lines) + "\n"

@@ -1,16 +1,19 @@
 """TER-34-10-2: no well-known ID/password opens the unit (a NOTICE-scale sweep, plus the matching vendor's defaults)."""
 
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import pytest
 
+from harness.background import Background
 from harness.credentials.banners import Banner, http_banners, ssh_banner, telnet_banner
 from harness.credentials.dictionary import Pair, load_dictionary
-from harness.credentials.sweep import SweepLimits, SweepOutcome, sweep
+from harness.credentials.sweep import ABANDON_AFTER_S, SweepLimits, SweepOutcome, sweep
 from harness.credentials.throttling import CROSS_REFERENCE, KnownGood, throttling_findings
 from harness.credentials.vendor_defaults import VendorMatch, load_vendor_defaults, matching_vendors
-from harness.profile import HttpInterface, SshInterface
+from harness.device import Device
+from harness.evidence import Transcript
+from harness.profile import HttpInterface, SshInterface, TelnetInterface
 from harness.transports.outcome import LoginResult
 from harness.verdict import Inconclusive
 
@@ -28,6 +31,10 @@ LIMITS = {
     "ssh": SweepLimits(concurrency=4, batch=9, rate=100.0, deadline_s=240.0),
     "telnet": SweepLimits(concurrency=48, batch=3, rate=100.0, deadline_s=240.0),
 }
+# A sweep is waited for past its deadline by the time it may give unanswered attempts, plus its two known-good
+# logins (each bounded by the unit's connect timeout).
+WAIT_MARGIN_S = ABANDON_AFTER_S + 60.0
+SweepInterface = HttpInterface | SshInterface | TelnetInterface
 
 
 @pytest.fixture(scope="module")
@@ -48,19 +55,71 @@ def unit_banners(device, profile) -> tuple[list[Banner], list[str]]:
     return banners, missing
 
 
+@dataclass
+class InterfaceSweep:
+    """What one interface's sweep ran on and found, with the known-good logins around it."""
+
+    pairs: list[Pair]
+    outcome: SweepOutcome
+    known_good: KnownGood | None
+
+
+class UnitSweeps:
+    """The sweeps of every selected interface of the unit, started together, each in its own thread.
+
+    Each thread has its own Device (a copy of the unit's state) and Transcript: no client is shared.
+    """
+
+    def __init__(self, interfaces: list[SweepInterface], vendors: list[VendorMatch]) -> None:
+        self.interfaces = interfaces
+        self.vendors = vendors
+        self.running: dict[str, Background[InterfaceSweep]] = {}
+        self.transcripts: dict[str, Transcript] = {}
+
+    def start(self, device: Device, interface: SweepInterface) -> None:
+        """Start every selected interface's sweep not started yet, and `interface`'s (the unit's password
+        already changed: each thread's Device copies the unit's state)."""
+        for declared in [*self.interfaces, interface]:
+            where = f"{declared.kind}:{declared.port}"
+            if where in self.running:
+                continue
+            own = Device(device.profile, device.scope, Transcript(f"sweep {where}", device.transcript.redact))
+            own.state = replace(device.state, settings_written=dict(device.state.settings_written))
+            self.transcripts[where] = own.transcript
+            work = _sweep_work(own, declared, _ordered_for(declared, _dictionary(self.vendors)))
+            self.running[where] = Background(f"the sweep of {where}", work)
+
+    def result(self, interface: SweepInterface, show: Callable[[str], None] | None) -> InterfaceSweep:
+        """This interface's sweep, waited for at most its own deadline and a margin."""
+        running = self.running[f"{interface.kind}:{interface.port}"]
+        return running.wait(_limits_for(interface).deadline_s + WAIT_MARGIN_S, show)
+
+
+@pytest.fixture(scope="module")
+def unit_sweeps(request, unit_banners) -> UnitSweeps:
+    """The sweeps of the interfaces whose checks this run selected (a resumed run: only the unfinished)."""
+    selected = [item.callspec.params["interface"] for item in request.session.items
+                if getattr(item, "originalname", None) == test_dictionary_sweep_finds_no_login.__name__
+                and item.path == request.path and hasattr(item, "callspec")]
+    interfaces = [i for i in selected if isinstance(i, SweepInterface)]
+    banners, _ = unit_banners
+    return UnitSweeps(interfaces, matching_vendors(banners, load_vendor_defaults()))
+
+
 @pytest.mark.interfaces("http", "ssh", "telnet")
-def test_dictionary_sweep_finds_no_login(device, interface, evidence, unit_banners, request):
+def test_dictionary_sweep_finds_no_login(device, interface, evidence, unit_banners, unit_sweeps, request):
     device.ensure_password_changed()
     banners, missing = unit_banners
-    vendors = matching_vendors(banners, load_vendor_defaults())
-    pairs = _ordered_for(interface, _dictionary(vendors))
+    vendors = unit_sweeps.vendors
     evidence.attach("fingerprint", _fingerprint_text(banners, missing, vendors))
-    known_good = _known_good_before(device, interface)
+    unit_sweeps.start(device, interface)
 
-    report = _progress(request, f"{interface.kind}:{interface.port}", len(pairs))
-    outcome = sweep(pairs, _attempt(device, interface), _limits_for(interface), progress=report)
-    if known_good is not None and not outcome.accepted and known_good.before:
-        known_good = _known_good_after(device, interface)
+    where = f"{interface.kind}:{interface.port}"
+    try:
+        done = unit_sweeps.result(interface, _progress(request, where))
+    finally:
+        evidence.transcript.merge(unit_sweeps.transcripts[where])
+    pairs, outcome, known_good = done.pairs, done.outcome, done.known_good
     evidence.attach("sweep-summary", _summary(pairs, vendors, outcome))
     for text in throttling_findings(outcome, known_good):
         evidence.finding(text, CROSS_REFERENCE)
@@ -73,6 +132,21 @@ def test_dictionary_sweep_finds_no_login(device, interface, evidence, unit_banne
             f"sweep incomplete: {len(outcome.errors)} attempts without an answer, {outcome.untried} untried "
             f"({outcome.stopped_by or 'end of dictionary'})"
         )
+
+
+def _sweep_work(own: Device, interface: SweepInterface, pairs: list[Pair]
+                ) -> Callable[[Callable[[str], None]], InterfaceSweep]:
+    """The thread's work: known-good login, sweep, known-good login again, on the thread's own Device."""
+    where = f"{interface.kind}:{interface.port}"
+
+    def work(tell: Callable[[str], None]) -> InterfaceSweep:
+        known_good = _known_good_before(own, interface)
+        report = _progress_line(where, len(pairs), tell)
+        outcome = sweep(pairs, _attempt(own, interface), _limits_for(interface), progress=report)
+        if known_good is not None and not outcome.accepted and known_good.before:
+            known_good = _known_good_after(own, interface)
+        return InterfaceSweep(pairs, outcome, known_good)
+    return work
 
 
 def _limits_for(interface) -> SweepLimits:
@@ -113,18 +187,24 @@ def _attempt(device, interface):
     return attempt
 
 
-def _progress(request, where: str, total: int) -> Callable[[SweepOutcome], None] | None:
-    """A progress line on the terminal every few seconds of a long sweep (pytest captures print)."""
+def _progress_line(where: str, total: int, tell: Callable[[str], None]) -> Callable[[SweepOutcome], None]:
+    def report(outcome: SweepOutcome) -> None:
+        tell(f"    sweep {where}: {outcome.tried}/{total} pairs tried, {outcome.seconds:.0f} s")
+    return report
+
+
+def _progress(request, where: str) -> Callable[[str], None] | None:
+    """Shows a sweep's progress lines on the terminal while its check waits (pytest captures print)."""
     reporter = request.config.pluginmanager.get_plugin("terminalreporter")
     capture = request.config.pluginmanager.get_plugin("capturemanager")
     if reporter is None or capture is None:
         return None
 
-    def report(outcome: SweepOutcome) -> None:
+    def show(line: str) -> None:
         with capture.global_and_fixture_disabled():
-            reporter.write_line(f"    sweep {where}: {outcome.tried}/{total} pairs tried, {outcome.seconds:.0f} s")
+            reporter.write_line(line)
             reporter.flush()
-    return report
+    return show
 
 
 def _ordered_for(interface, pairs: list[Pair]) -> list[Pair]:
