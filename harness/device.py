@@ -194,7 +194,7 @@ class Device:
         if not update.image.is_file():
             raise Inconclusive(f"update image {update.image} is missing")
         answer = self.send_image(update.image.read_bytes(), update.image.name, session)
-        installed = 200 <= answer.status < 300
+        installed = answer.accepted
         if installed and update.method in SETTLING_METHODS:
             installed = settled_version(self.read_version, lambda v: v == update.expected_version,
                                         update.settle_s) == update.expected_version

@@ -52,6 +52,11 @@ class Answer:
             raise Unrecognised(f"expected JSON, got {self.body[:80]!r}") from error
 
     @property
+    def accepted(self) -> bool:
+        """The unit took the request (a 2xx answer)."""
+        return 200 <= self.status < 300
+
+    @property
     def summary(self) -> str:
         """The answer as a report line names it."""
         return f"HTTP {self.status}"

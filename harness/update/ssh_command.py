@@ -19,8 +19,6 @@ from harness.profile import Update
 from harness.transports.ssh import MAX_OUTPUT, SshClient
 from harness.verdict import Inconclusive
 
-ACCEPTED, REFUSED = 200, 400  # the update checks judge every method's answer by an HTTP-like status
-
 
 @dataclass(frozen=True)
 class CommandAnswer:
@@ -30,9 +28,9 @@ class CommandAnswer:
     output: str
 
     @property
-    def status(self) -> int:
-        """200 for exit status 0, 400 for any other: as an upload form's accept or refusal."""
-        return ACCEPTED if self.exit_status == 0 else REFUSED
+    def accepted(self) -> bool:
+        """The unit took the image (exit status 0), as an upload form's 2xx answer."""
+        return self.exit_status == 0
 
     @property
     def summary(self) -> str:

@@ -30,7 +30,7 @@ def version_after_sending(device, profile, image: bytes, name: str) -> tuple[str
     before = device.read_version()
     answer = device.send_image(image, name)
     device.transcript.note(f"the unit answered {answer.summary} to {name}")
-    settle_s = update.settle_s if update.method in SETTLING_METHODS and 200 <= answer.status < 300 else 0.0
+    settle_s = update.settle_s if update.method in SETTLING_METHODS and answer.accepted else 0.0
     return before, settled_version(device.read_version, lambda version: version != before, settle_s)
 
 
