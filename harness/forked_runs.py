@@ -2,10 +2,13 @@
 
 Each unit still gets its own process (its own pytest session, scope guard, evidence store and run folder),
 but the interpreter start and the imports (pytest, scapy, WeasyPrint, pysnmp, paramiko: about 3 CPU-s) are
-paid once per batch instead of once per unit. The parent starts no thread, so forking is safe; it reads
-every child's output through one selector and prints it line by line, prefixed by the unit.
+paid once per batch instead of once per unit. The imported objects are frozen out of the garbage
+collector before the first fork: a child's collections then neither walk them nor copy their memory pages.
+The parent starts no thread, so forking is safe; it reads every child's output through one selector and
+prints it line by line, prefixed by the unit.
 """
 
+import gc
 import importlib
 import io
 import os
@@ -55,6 +58,8 @@ def run_forked(jobs: Sequence[ForkedJob], workers: int, deadline_s: float) -> li
     """Run `tekigo ARGV` of every job in a forked child, `workers` at a time, each killed after `deadline_s`."""
     for module in PRELOAD:
         importlib.import_module(module)
+    gc.collect()
+    gc.freeze()
     waiting = list(enumerate(jobs))
     outcomes: list[ForkedOutcome | None] = [None] * len(jobs)
     running: dict[int, _Child] = {}
