@@ -10,6 +10,8 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 Location = tuple[str | int, ...]
+# libyaml's loader when PyYAML was built with it (PyPI's wheels are): the same YAML, read ~7x faster.
+SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 Model = TypeVar("Model", bound=BaseModel)
 
 
@@ -55,8 +57,8 @@ def load_model(path: Path, model: type[Model], kind: FileKind) -> Model:
     except OSError as error:
         raise kind.error([FileProblem(path, 0, "", f"cannot read the file: {error.strerror}")]) from error
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=SAFE_LOADER)
+        data = yaml.load(text, Loader=SAFE_LOADER)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark else 0

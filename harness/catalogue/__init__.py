@@ -7,6 +7,8 @@ from typing import Any
 
 import yaml
 
+from harness.yaml_model import SAFE_LOADER
+
 
 @dataclass(frozen=True)
 class Requirement:
@@ -33,7 +35,7 @@ class FindingKind:
 
 def _data(name: str) -> dict[str, Any]:
     text = resources.files(__package__).joinpath(f"{name}.yaml").read_text(encoding="utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
+    data: dict[str, Any] = yaml.load(text, Loader=SAFE_LOADER)
     return data
 
 

@@ -10,6 +10,7 @@ import yaml
 
 from harness.credentials.banners import Banner, BannerKind
 from harness.credentials.dictionary import Pair
+from harness.yaml_model import SAFE_LOADER
 
 KINDS: tuple[str, ...] = get_args(BannerKind)
 
@@ -51,7 +52,7 @@ def load_vendor_defaults(name: str = "vendor-defaults") -> list[VendorDefaults]:
 
 def parse_vendor_defaults(text: str, where: str) -> list[VendorDefaults]:
     """Vendor default groups from YAML text; a bad entry names its vendor and what is wrong."""
-    document = yaml.safe_load(text)
+    document = yaml.load(text, Loader=SAFE_LOADER)
     if not isinstance(document, dict) or not isinstance(document.get("vendors"), list):
         raise ValueError(f"{where}: expected a top-level 'vendors' list")
     return [_vendor(entry, f"{where} entry {index}") for index, entry in enumerate(document["vendors"], 1)]
