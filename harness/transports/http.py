@@ -154,41 +154,49 @@ class HttpClient:
 
     def login(self, username: str, password: str) -> tuple[LoginResult, HttpSession | None]:
         """Try one credential by the declared login method."""
-        method = self.interface.login
-        if isinstance(method, FormLogin):
-            return self._form_login(method, username, password)
-        if isinstance(method, JsonLogin):
-            return self._json_login(method, username, password)
-        return self._basic_login(method, username, password)
+        return self._login_on(_direct_session(), username, password)
 
     def logins(self, pairs: Sequence[tuple[str, str]]) -> list[LoginResult]:
-        """Try pairs in turn, stopping at an accepted one or a lockout answer.
+        """Try pairs in turn on one kept-alive connection, stopping at an accepted one or a lockout answer.
 
-        A form login whose CSRF token is a double-submit cookie fetches the token once and reuses it on one
-        kept-alive connection; an answer to a reused token that is not the declared failure text is
-        not trusted as a refusal: that pair is tried again with a fresh token, and so are the rest.
+        Each pair starts from a session as new (no cookie, auth or header of the last one); only the
+        connection is kept. A form login whose CSRF token is a double-submit cookie fetches the token once
+        and reuses it; an answer to a reused token that is not the declared failure text is not trusted as
+        a refusal: that pair is tried again with a fresh token, and so are the rest.
         """
         method = self.interface.login
         reusable = isinstance(method, FormLogin) and bool(method.csrf and method.csrf.cookie and method.failure_text)
+        carrier = _direct_session()
         state: HttpSession | None = None
         results: list[LoginResult] = []
-        for username, password in pairs:
-            result: LoginResult | None = None
-            if reusable and isinstance(method, FormLogin):
-                state = state or self._form_token(method, HttpSession(_direct_session()))
-                answer = self._form_post(method, state, username, password)
-                if _plain_failure(method, state, answer):
-                    result = LoginResult(False, f"{answer.status}, {method.failure_text!r} (CSRF token reused)")
-                else:
-                    result = _form_result(method, state, answer) if _decided(method, state, answer) else None
-                reusable = result is not None
-            result = result or self.login(username, password)[0]
-            results.append(result)
-            if result.accepted or result.lockout:
-                break
-        if state is not None:
-            state.session.close()
+        try:
+            for username, password in pairs:
+                result: LoginResult | None = None
+                if reusable and isinstance(method, FormLogin):
+                    state = state or self._form_token(method, HttpSession(carrier))
+                    answer = self._form_post(method, state, username, password)
+                    if _plain_failure(method, state, answer):
+                        result = LoginResult(False, f"{answer.status}, {method.failure_text!r} (CSRF token reused)")
+                    else:
+                        result = _form_result(method, state, answer) if _decided(method, state, answer) else None
+                    reusable = result is not None
+                result = result or self._login_on(_as_new(carrier), username, password)[0]
+                results.append(result)
+                if result.accepted or result.lockout:
+                    break
+        finally:
+            carrier.close()
         return results
+
+    def _login_on(self, client: requests.Session, username: str, password: str
+                  ) -> tuple[LoginResult, HttpSession | None]:
+        """Try one credential by the declared login method, sending on `client` (a session without state)."""
+        method = self.interface.login
+        if isinstance(method, FormLogin):
+            return self._form_login(method, client, username, password)
+        if isinstance(method, JsonLogin):
+            return self._json_login(method, client, username, password)
+        return self._basic_login(method, client, username, password)
 
     def _form_token(self, method: FormLogin, state: HttpSession) -> HttpSession:
         """`state` with the unit's CSRF token for the login form (fetched from the declared page)."""
@@ -203,17 +211,17 @@ class HttpClient:
         return self.request("POST", method.path, session=state, data=fields)
 
     def _form_login(
-        self, method: FormLogin, username: str, password: str
+        self, method: FormLogin, client: requests.Session, username: str, password: str
     ) -> tuple[LoginResult, HttpSession | None]:
-        state = self._form_token(method, HttpSession(_direct_session()))
+        state = self._form_token(method, HttpSession(client))
         result = _form_result(method, state, self._form_post(method, state, username, password))
         return result, (state if result.accepted else None)
 
     def _json_login(
-        self, method: JsonLogin, username: str, password: str
+        self, method: JsonLogin, client: requests.Session, username: str, password: str
     ) -> tuple[LoginResult, HttpSession | None]:
         body = {method.username_field: username, method.password_field: password}
-        answer = self.request("POST", method.path, json_body=body)
+        answer = self.request("POST", method.path, session=HttpSession(client), json_body=body)
         if answer.status == 200:
             reply = answer.json()
             token = reply.get(method.token_field) if isinstance(reply, dict) else None
@@ -230,9 +238,9 @@ class HttpClient:
         raise Unrecognised(f"login answered {answer.status}")
 
     def _basic_login(
-        self, method: BasicLogin, username: str, password: str
+        self, method: BasicLogin, client: requests.Session, username: str, password: str
     ) -> tuple[LoginResult, HttpSession | None]:
-        state = HttpSession(_direct_session())
+        state = HttpSession(client)
         auth: AuthBase = (
             HTTPDigestAuth(username, password) if method.method == "digest" else HTTPBasicAuth(username, password)
         )
@@ -305,6 +313,14 @@ def _direct_session() -> requests.Session:
     Its exchanges can be cut at their deadline (see `request`).
     """
     return cuttable_session()
+
+
+def _as_new(session: requests.Session) -> requests.Session:
+    """`session` without what a login left in it (cookies, auth, headers): as a new one, its connection kept."""
+    session.cookies.clear()
+    session.auth = None
+    session.headers = requests.utils.default_headers()
+    return session
 
 
 _SHOWN_HEADERS = ("server", "location", "content-type", "www-authenticate", "set-cookie", "content-length")
