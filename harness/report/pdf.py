@@ -1,7 +1,10 @@
 """The PDF report: the HTML report laid out on A4 by WeasyPrint, with Debian's Japanese font."""
 
+import gc
 import subprocess
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,10 +32,24 @@ def write_pdf(run_dir: Path, html: str) -> RenderedPdf:
     _require_japanese_font()
     started = time.monotonic()
     no_fetching = URLFetcher(allowed_protocols=frozenset())
-    document = HTML(string=html, base_url=str(run_dir.resolve()), url_fetcher=no_fetching).render()
     path = run_dir / "report.pdf"
-    document.write_pdf(path)  # fonts are subset here, once for the whole report
+    with _cycle_collector_paused():
+        document = HTML(string=html, base_url=str(run_dir.resolve()), url_fetcher=no_fetching).render()
+        document.write_pdf(path)  # fonts are subset here, once for the whole report
     return RenderedPdf(path, len(document.pages), time.monotonic() - started)
+
+
+@contextmanager
+def _cycle_collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while WeasyPrint works: its passes over the layout's many young
+    objects cost ~8 % of a render's CPU and free next to nothing (peak memory is the same)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _require_japanese_font() -> None:

@@ -1,5 +1,6 @@
 """The PDF report, read back with poppler: Japanese as glyphs, every page numbered, nothing off the page."""
 
+import gc
 import re
 import subprocess
 from pathlib import Path
@@ -8,6 +9,7 @@ import pytest
 
 from harness.integrity import check_run
 from harness.report.lab_settings import load_lab_settings
+from harness.report.pdf import write_pdf
 from harness.report.render import RenderedReports, ReportRequest, render_reports
 
 from ..conftest import REPO
@@ -79,3 +81,18 @@ def test_the_pdf_carries_the_evidence_seal(rendered: RenderedReports, pages: lis
     assert manifest is not None
     assert manifest.sealed_sha256 in "".join(pages).replace("\n", "")
     assert "report.pdf" in manifest.files and "report.pdf" not in manifest.sealed
+
+
+def test_the_garbage_collector_is_back_on_after_a_render_even_a_failed_one(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        write_pdf(tmp_path / "no-such-run", "<p>試験</p>")  # laid out, then the PDF cannot be written
+    assert gc.isenabled()
+
+
+def test_a_render_leaves_a_disabled_garbage_collector_disabled(tmp_path: Path) -> None:
+    gc.disable()
+    try:
+        assert write_pdf(tmp_path, "<p>試験</p>").pages == 1
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
