@@ -7,6 +7,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 from harness.credentials.dictionary import Pair
+from harness.credentials.pacing import Pace
 from harness.transports.outcome import LoginResult
 from harness.verdict import Inconclusive
 
@@ -14,6 +15,7 @@ from harness.verdict import Inconclusive
 BatchAttempt = Callable[[Sequence[Pair]], list[LoginResult]]
 PROGRESS_EVERY_S = 10.0
 ABANDON_AFTER_S = 30.0  # past the deadline, attempts still running are given up (a unit that never answers)
+PACED_SHARE = 0.5  # a sweep is kept abreast of slower ones only in this first share of its deadline
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,7 @@ class SweepOutcome:
     lockout_answers: int = 0  # pairs answered 'locked' without being checked (tried again later, or untried)
     lockouts_waited: int = 0  # lockouts waited out for the declared reset time
     waited_s: float = 0.0
+    held_s: float = 0.0  # nothing in flight, held back to keep abreast of a slower sweep of the unit
     stopped_by: str = ""
     seconds: float = 0.0
     timings: list[BatchTiming] = field(default_factory=list)
@@ -86,12 +89,14 @@ def sweep(
     attempt: BatchAttempt,
     limits: SweepLimits,
     progress: Callable[["SweepOutcome"], None] | None = None,
+    pace: Pace | None = None,
 ) -> SweepOutcome:
     """Try `pairs` with `attempt`, stopping at a success, a lockout, or any limit; `progress` hears every 10 s.
 
     A pair the unit answers with a lockout was not checked: it goes back to the queue. With a declared
     `lockout_reset_s` the sweep waits a lockout out and goes on; a lockout still there after the wait, or
-    one that would outlast the deadline, stops it.
+    one that would outlast the deadline, stops it. With a `pace`, the sweep dispatches no further ahead of the
+    unit's slowest side-by-side sweep than the pacer's lead, during the first half of its deadline.
     """
     outcome = SweepOutcome()
     queue = list(pairs[: limits.max_attempts])
@@ -103,6 +108,11 @@ def sweep(
     # Connections in flight: halved when the unit leaves one unanswered, one more after a calm round.
     width, calm = limits.concurrency, 0
     retries: dict[tuple[Pair, ...], int] = {}
+    total = max(1, len(queue))
+    paced_until = started + limits.deadline_s * PACED_SHARE
+
+    def held_back() -> bool:
+        return pace is not None and time.monotonic() < paced_until and pace.ahead(1.0 - len(queue) / total)
 
     def run(batch: list[Pair]) -> tuple[list[Pair], list[LoginResult] | str, float, float]:
         gate.wait(len(batch))
@@ -125,7 +135,7 @@ def sweep(
                 outcome.untried += sum(batches[future] for future in running) + len(queue)
                 outcome.stopped_by = outcome.stopped_by or stop
                 break
-            while queue and not stop and len(running) < width and not lockouts.pausing():
+            while queue and not stop and len(running) < width and not lockouts.pausing() and not held_back():
                 batch, queue = queue[: limits.batch], queue[limits.batch :]
                 future = pool.submit(run, batch)
                 running.add(future)
@@ -135,8 +145,13 @@ def sweep(
                 outcome.untried += len(queue)
                 queue = []
             if not running:
-                if queue and not stop:  # waiting out a lockout with nothing in flight
+                if queue and not stop and lockouts.pausing():  # waiting out a lockout with nothing in flight
                     time.sleep(min(1.0, lockouts.pause_left()))
+                    continue
+                if queue and not stop and pace is not None:  # held back by a slower sweep
+                    holding = time.monotonic()
+                    pace.wait(min(1.0, max(0.0, paced_until - holding)))
+                    outcome.held_s += time.monotonic() - holding
                     continue
                 break
             done, running = wait(running, timeout=1.0, return_when=FIRST_COMPLETED)

@@ -52,12 +52,15 @@ def throttling_findings(outcome: SweepOutcome, known_good: KnownGood | None) -> 
         findings.append(f"failed logins were answered ever more slowly: {first:.2f} s a try in the first "
                         f"batches, {last:.2f} s in the last ({failures} failures): the unit throttles")
     if not findings and outcome.timings and failures:
-        rate = failures / outcome.seconds if outcome.seconds > 0 else 0.0
+        active_s = outcome.seconds - outcome.held_s
+        rate = failures / active_s if active_s > 0 else 0.0
         typical = median(t.per_answer_s for t in outcome.timings)
         still = " and its valid credential still worked afterwards" if known_good and known_good.after else ""
+        held = (f" ({outcome.held_s:.0f} s of them held back to keep abreast of the unit's slower sweep, "
+                "not counted in the rate)" if outcome.held_s >= 1 else "")
         findings.append(f"no lockout and no growing delay: the unit answered {failures} failed logins in "
-                        f"{outcome.seconds:.0f} s ({rate:.1f} a second from one tester address, {typical:.2f} s "
-                        f"a try, median){still}")
+                        f"{outcome.seconds:.0f} s{held} ({rate:.1f} a second from one tester address, "
+                        f"{typical:.2f} s a try, median){still}")
     return findings
 
 

@@ -8,6 +8,7 @@ import pytest
 from harness.background import Background
 from harness.credentials.banners import Banner, http_banners, ssh_banner, telnet_banner
 from harness.credentials.dictionary import Pair, load_dictionary
+from harness.credentials.pacing import Pace, Pacer
 from harness.credentials.sweep import ABANDON_AFTER_S, SweepLimits, SweepOutcome, sweep
 from harness.credentials.throttling import CROSS_REFERENCE, KnownGood, throttling_findings
 from harness.credentials.vendor_defaults import VendorMatch, load_vendor_defaults, matching_vendors
@@ -75,18 +76,19 @@ class UnitSweeps:
         self.vendors = vendors
         self.running: dict[str, Background[InterfaceSweep]] = {}
         self.transcripts: dict[str, Transcript] = {}
+        self.pacer = Pacer()
 
     def start(self, device: Device, interface: SweepInterface) -> None:
         """Start every selected interface's sweep not started yet, and `interface`'s (the unit's password
         already changed: each thread's Device copies the unit's state)."""
-        for declared in [*self.interfaces, interface]:
-            where = f"{declared.kind}:{declared.port}"
-            if where in self.running:
-                continue
+        starting = {f"{declared.kind}:{declared.port}": declared for declared in [*self.interfaces, interface]}
+        paces = {where: self.pacer.join(where) for where in starting if where not in self.running}
+        for where, pace in paces.items():
+            declared = starting[where]
             own = Device(device.profile, device.scope, Transcript(f"sweep {where}", device.transcript.redact))
             own.state = replace(device.state, settings_written=dict(device.state.settings_written))
             self.transcripts[where] = own.transcript
-            work = _sweep_work(own, declared, _ordered_for(declared, _dictionary(self.vendors)))
+            work = _sweep_work(own, declared, _ordered_for(declared, _dictionary(self.vendors)), pace)
             self.running[where] = Background(f"the sweep of {where}", work)
 
     def result(self, interface: SweepInterface, show: Callable[[str], None] | None) -> InterfaceSweep:
@@ -134,15 +136,19 @@ def test_dictionary_sweep_finds_no_login(device, interface, evidence, unit_banne
         )
 
 
-def _sweep_work(own: Device, interface: SweepInterface, pairs: list[Pair]
+def _sweep_work(own: Device, interface: SweepInterface, pairs: list[Pair], pace: Pace
                 ) -> Callable[[Callable[[str], None]], InterfaceSweep]:
-    """The thread's work: known-good login, sweep, known-good login again, on the thread's own Device."""
+    """The thread's work: known-good login, sweep (abreast of the unit's other sweeps), known-good login again,
+    on the thread's own Device."""
     where = f"{interface.kind}:{interface.port}"
 
     def work(tell: Callable[[str], None]) -> InterfaceSweep:
-        known_good = _known_good_before(own, interface)
-        report = _progress_line(where, len(pairs), tell)
-        outcome = sweep(pairs, _attempt(own, interface), _limits_for(interface), progress=report)
+        try:
+            known_good = _known_good_before(own, interface)
+            report = _progress_line(where, len(pairs), tell)
+            outcome = sweep(pairs, _attempt(own, interface), _limits_for(interface), progress=report, pace=pace)
+        finally:
+            pace.leave()
         if known_good is not None and not outcome.accepted and known_good.before:
             known_good = _known_good_after(own, interface)
         return InterfaceSweep(pairs, outcome, known_good)
@@ -248,7 +254,8 @@ def _summary(pairs: list[Pair], vendors: list[VendorMatch], outcome: SweepOutcom
         f"retried after no answer: {outcome.retried}\n"
         f"answered 'locked out' (not checked, so tried again or left untried): {outcome.lockout_answers}, "
         f"lockouts waited out: {outcome.lockouts_waited} ({outcome.waited_s:.0f} s)\n"
-        f"seconds: {outcome.seconds:.1f}, connections: {len(outcome.timings)}, "
+        f"seconds: {outcome.seconds:.1f} (held back to keep abreast of a slower sweep: {outcome.held_s:.1f}), "
+        f"connections: {len(outcome.timings)}, "
         f"stopped by: {outcome.stopped_by or 'end of dictionary'}\n"
         + "".join(f"error: {e}\n" for e in outcome.errors[:20])
     )
