@@ -195,7 +195,8 @@ def _attempt(device, interface):
 
 def _progress_line(where: str, total: int, tell: Callable[[str], None]) -> Callable[[SweepOutcome], None]:
     def report(outcome: SweepOutcome) -> None:
-        tell(f"    sweep {where}: {outcome.tried}/{total} pairs tried, {outcome.seconds:.0f} s")
+        held = f" ({outcome.held_s:.0f} s held back, abreast of a slower sweep)" if outcome.held_s >= 1 else ""
+        tell(f"    sweep {where}: {outcome.tried}/{total} pairs tried, {outcome.seconds:.0f} s{held}")
     return report
 
 
