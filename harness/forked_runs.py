@@ -162,6 +162,7 @@ def _child(argv: list[str], unused: list[int], output: int, parent: int) -> NoRe
     status = 1
     try:
         os.setsid()
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler, which signals the children
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
         if os.getppid() != parent:  # the parent ended before the line above could take effect
             return

@@ -37,11 +37,14 @@ def test_each_child_is_a_session_of_its_own(monkeypatch: pytest.MonkeyPatch,
 
     def print_session(argv: list[str]) -> int:
         print(f"session {os.getsid(0)} pid {os.getpid()}")
+        print(f"SIGTERM handler is the default: {signal.getsignal(signal.SIGTERM) == signal.SIG_DFL}")
         return 0
 
     monkeypatch.setattr(harness.cli, "main", print_session)
     run_forked([ForkedJob("a", []), ForkedJob("b", [])], workers=2, deadline_s=60)
-    sessions = dict(re.findall(r"session (\d+) pid (\d+)", capsys.readouterr().out))
+    out = capsys.readouterr().out
+    sessions = dict(re.findall(r"session (\d+) pid (\d+)", out))
+    assert out.count("SIGTERM handler is the default: True") == 2, "a child kept the parent's SIGTERM handler"
     assert len(sessions) == 2
     assert all(session == pid for session, pid in sessions.items()), "a child does not lead its own session"
     assert str(os.getsid(0)) not in sessions
