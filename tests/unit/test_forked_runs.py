@@ -63,7 +63,10 @@ def test_a_ctrl_c_reaches_the_children_and_ends_the_batch(monkeypatch: pytest.Mo
         return 0
 
     monkeypatch.setattr(harness.cli, "main", wait_for_ctrl_c)
-    previous = signal.signal(signal.SIGALRM, lambda *_: os.kill(os.getpid(), signal.SIGINT))
+    # A shell starting this in the background may have set SIGINT to be ignored: then Python never
+    # turns it into KeyboardInterrupt. Ctrl-C as at a terminal, for this test.
+    previous_int = signal.signal(signal.SIGINT, signal.default_int_handler)
+    previous_alarm = signal.signal(signal.SIGALRM, lambda *_: os.kill(os.getpid(), signal.SIGINT))
     signal.setitimer(signal.ITIMER_REAL, 1.0)
     started = time.monotonic()
     try:
@@ -71,6 +74,7 @@ def test_a_ctrl_c_reaches_the_children_and_ends_the_batch(monkeypatch: pytest.Mo
             run_forked([ForkedJob("a", []), ForkedJob("b", [])], workers=2, deadline_s=60)
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.signal(signal.SIGALRM, previous_alarm)
+        signal.signal(signal.SIGINT, previous_int)
     assert time.monotonic() - started < 10
     assert capsys.readouterr().out.count("interrupted") == 2
