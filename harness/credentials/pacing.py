@@ -4,7 +4,7 @@ The unit's audit waits for its slowest sweep (SSH against dropbear: one user nam
 delay after every failure) anyway. A faster sweep racing ahead (HTTP against a web admin hashing with
 PBKDF2) only loads the unit and the tester while the slow one still runs; kept abreast, it spreads the
 same attempts over the time the audit takes in any case. Measured on 8 copies of r1 audited at once on 2
-cores: the batch took 124-132 s (four runs) instead of 135 s, one unit alone the same 87-88 s.
+cores: the batch took 112-132 s (six runs) instead of 135 s, one unit alone the same 85-88 s.
 """
 
 import threading
