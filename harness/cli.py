@@ -195,18 +195,27 @@ def _check_scope(profile: DeviceProfile) -> None:
         raise UsageError(f"refusing to test {profile.unit.address}: {error}") from error
 
 
+# The suite loads the plugins it needs and no other pytest plugin installed beside it: a run's verdicts must not
+# depend on what else is in the environment. tekigo's own plugin is handed over as the module already imported
+# (named by `-p`, or autoloaded, pytest would warn in every run's output that it cannot rewrite its asserts).
+# A mark no loaded plugin knows stops the run instead of being ignored: a lost timeout would let a check hang.
+SUITE_PLUGIN_OPTIONS = ["--disable-plugin-autoload", "-p", "pytest_timeout", "-p", "no:cacheprovider",
+                        "--strict-markers"]
+
+
 def _run_suite(profile: Path, out: Path, selection: list[str], resume: bool) -> int:
     """The suite under pytest against one unit, its record in `out`; the exit status by the equipment verdict."""
     import pytest
 
     import testcases
+    from harness import pytest_plugin
     from harness.pytest_plugin import EXIT_INTERRUPTED as CTRL_C
     from harness.pytest_plugin import EXIT_RUN_FOLDER_UNWRITABLE
 
     suite = Path(testcases.__file__).parent / "ter_34_10"
     pytest_args = [str(suite), "--profile", str(profile), "--out", str(out), *(["--resume"] if resume else []),
-                   "-p", "no:cacheprovider", "-v", "--no-header", "--tb=no", "-rN", f"--rootdir={REPO}"]
-    code = pytest.main([*pytest_args, *selection])
+                   *SUITE_PLUGIN_OPTIONS, "-v", "--no-header", "--tb=no", "-rN", f"--rootdir={REPO}"]
+    code = pytest.main([*pytest_args, *selection], plugins=[pytest_plugin])
     readable = (out / "results.json").exists()
     if code == EXIT_RUN_FOLDER_UNWRITABLE:
         if readable:
