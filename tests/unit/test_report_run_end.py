@@ -1,13 +1,12 @@
 """At the end of a run the plugin writes the record, seals it and renders both reports, with no secret in clear."""
 
 import json
-import socket
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from ..conftest import REFERENCE_PROFILES, REPO
+from ..conftest import REPO
+from .conftest import loopback_profile
 from .run_folders import pdf_text
 
 SECRET = "Tkg-r1-Lab-7f3a"  # r1-router's new_password
@@ -25,21 +24,8 @@ def test_unit_echoes_the_password(profile, evidence):
 '''
 
 
-@pytest.fixture
-def unit_port() -> Iterator[int]:
-    """A loopback 'unit' that accepts connections, so the run gets past its reachability check."""
-    with socket.socket() as listener:
-        listener.bind(("127.0.0.1", 0))
-        listener.listen(8)
-        yield listener.getsockname()[1]
-
-
 def run_suite(pytester: pytest.Pytester, tmp_path: Path, port: int) -> tuple[Path, str]:
-    text = (REFERENCE_PROFILES / "r1-router.yaml").read_text(encoding="utf-8")
-    text = text.replace("198.18.0.0/24", "127.0.0.0/8").replace("198.18.0.11", "127.0.0.1")
-    text = text.replace("    port: 80\n", f"    port: {port}\n").replace("    port: 22\n", f"    port: {port}\n")
-    profile = tmp_path / "unit.yaml"
-    profile.write_text(text, encoding="utf-8")
+    profile = loopback_profile(tmp_path, port)
     pytester.makepyfile(test_suite=SUITE)
     out = tmp_path / "run"
     result = pytester.runpytest("--profile", str(profile), "--out", str(out), "-p", "no:cacheprovider",

@@ -7,10 +7,8 @@ Runs a small suite in a child pytest against a loopback "unit" (it only has to a
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,7 +16,7 @@ import pytest
 from harness.integrity import check_run
 from harness.journal import JOURNAL, UNIT_STATE, Invocation, profile_digest, write_invocation
 
-from ..conftest import REFERENCE_PROFILES
+from .conftest import loopback_profile
 
 SECRET = "Tkg-r1-Lab-7f3a"  # r1-router's new_password
 
@@ -62,23 +60,11 @@ NODEIDS = [f"test_suite.py::test_{name}" for name in
            ("a_changes_the_password", "b_is_killed_in_the_middle", "c_sees_the_changed_password", "d_last")]
 
 
-@pytest.fixture
-def unit_port() -> Iterator[int]:
-    with socket.socket() as listener:
-        listener.bind(("127.0.0.1", 0))
-        listener.listen(16)
-        yield listener.getsockname()[1]
-
-
 class Suite:
     """The suite, its loopback profile and its run folder; `run` starts a child pytest on them."""
 
     def __init__(self, folder: Path, port: int) -> None:
-        text = (REFERENCE_PROFILES / "r1-router.yaml").read_text(encoding="utf-8")
-        text = text.replace("198.18.0.0/24", "127.0.0.0/8").replace("198.18.0.11", "127.0.0.1")
-        text = text.replace("    port: 80\n", f"    port: {port}\n").replace("    port: 22\n", f"    port: {port}\n")
-        self.folder, self.profile, self.out = folder, folder / "unit.yaml", folder / "run"
-        self.profile.write_text(text, encoding="utf-8")
+        self.folder, self.profile, self.out = folder, loopback_profile(folder, port), folder / "run"
         (folder / "test_suite.py").write_text(SUITE, encoding="utf-8")
 
     def run(self, *options: str, stop_at: str = "", prefix: tuple[str, ...] = (), **env: str
