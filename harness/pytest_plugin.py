@@ -67,6 +67,7 @@ class TekigoRun:
     journaled: int = 0  # checks of this session on record in the journal
     interrupted: bool = False
     storage_error: str | None = None
+    collection_errors: list[str] = field(default_factory=list)  # suite modules pytest could not collect
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -88,6 +89,9 @@ def pytest_configure(config: pytest.Config) -> None:
         profile = load_profile(Path(profile_path))
     except ProfileError as error:
         raise pytest.UsageError(f"invalid device profile:\n{error}") from error
+    if config.getoption("continue_on_collection_errors"):
+        raise pytest.UsageError("--continue-on-collection-errors would leave the checks of a module that cannot be "
+                                "collected out of the verdict")
     out = config.getoption("tekigo_out")
     resume = config.getoption("tekigo_resume")
     if resume and not out:
@@ -110,7 +114,7 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(f"cannot write the run folder {run_dir}: {error.strerror or error}") from error
     run.guard.enter_context(guard(scope))
     config.stash[RUN_KEY] = run
-    config.pluginmanager.register(_CtrlC(run), "tekigo-ctrl-c")
+    config.pluginmanager.register(_EarlyStops(run), "tekigo-early-stops")
 
 
 def _run(config: pytest.Config) -> "TekigoRun":
@@ -176,11 +180,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = [item for item in items if item.nodeid not in run.finished]
 
 
-class _CtrlC:
-    """Tells the run it was interrupted by Ctrl-C (pytest's own stop after collection errors is not one)."""
+class _EarlyStops:
+    """Tells the run why its session stopped before the checks: Ctrl-C, or suite modules pytest could not collect."""
 
     def __init__(self, run: TekigoRun) -> None:
         self.run = run
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            lines = [line.strip() for line in report.longreprtext.splitlines() if line.strip()]
+            errors = [line[1:].strip() for line in lines if line.startswith("E ")] or lines or ["(no message)"]
+            self.run.collection_errors.append(f"{report.nodeid}: {errors[-1][:300]}")
 
     def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
         self.run.interrupted = not isinstance(excinfo.value, pytest.Session.Interrupted)
@@ -380,6 +390,8 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
              f"{run.run_dir / 'results.json'}; reports not rendered", red=True)
         session.exitstatus = EXIT_INTERRUPTED
         return
+    if run.collection_errors:
+        tell("no check ran: the suite could not be collected:\n  " + "\n  ".join(run.collection_errors), red=True)
     if settings_error is not None:
         tell(f"reports not rendered: the lab settings ({ENVIRONMENT_VARIABLE}) are invalid:\n{settings_error}\n"
              f"fix them, then: tekigo report {run.run_dir} --lab-settings FILE", red=True)
@@ -406,6 +418,8 @@ def _in_suite_order(run: TekigoRun) -> list[CheckResult]:
         reason = f"not run: {run.storage_error}"
     elif run.interrupted:
         reason = "interrupted (Ctrl-C) before this check finished"
+    elif run.collection_errors:
+        reason = f"not run: the suite could not be collected ({'; '.join(run.collection_errors)})"
     else:
         reason = "not run: the session stopped before this check"
     return [done.get(item.nodeid) or _new_result(item, Verdict.INCONCLUSIVE, reason) for item in run.selected]
