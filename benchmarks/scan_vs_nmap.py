@@ -3,6 +3,8 @@
 Run as root from the repository: .venv/bin/python benchmarks/scan_vs_nmap.py [--device r1] [--rounds 5]
 Both run in the lab's tester namespace, one after the other, each round; both must find exactly the
 ports the device's namespace listens on (`ss -ltnH` inside it). Goal: tekigo <= 1.0x nmap.
+Also, like for like: the whole `tekigo scan --no-udp` command (sweep, then a banner and a service name for
+every open port) against `nmap -sS -sV -p-` (the same, with nmap's service probes), both as processes.
 """
 
 import argparse
@@ -28,6 +30,7 @@ with guard(scope):
 print(json.dumps({"open": result.open, "unanswered": len(result.unanswered), "seconds": result.seconds}))
 """
 NMAP = ["nmap", "-n", "-Pn", "-sS", "-T4", "-p-"]
+NMAP_SERVICES = ["nmap", "-n", "-Pn", "-sS", "-sV", "-T4", "-p-"]
 
 
 def main() -> int:
@@ -37,7 +40,7 @@ def main() -> int:
     arguments = parser.parse_args()
     device = DEVICES[arguments.device]
     address = device.host.address
-    sweeps, commands, nmaps = [], [], []
+    sweeps, commands, nmaps, nmap_services = [], [], [], []
     with lab_with([device.name]):
         truth = list(listening_ports(device.host.namespace))
         print(f"{device.name} at {address}: ss -ltnH in its namespace lists {truth}", flush=True)
@@ -50,6 +53,11 @@ def main() -> int:
             scan_wall, scan = timed_in_tester([sys.executable, "-m", "harness.cli", "scan", address, "--network",
                                                "198.18.0.0/24", "--no-udp", "--json"], 120)
             nmap_wall, nmap = timed_in_tester([*NMAP, address], 120)
+            services_wall, services = timed_in_tester([*NMAP_SERVICES, address], 300)
+            named = re.findall(r"^(\d+)/tcp\s+open\s+(\S+)", services.stdout, re.MULTILINE)
+            if sorted(int(port) for port, _ in named) != truth:
+                print(f"nmap -sV found {named}, ss lists {truth}:\n{services.stdout}{services.stderr}")
+                return 1
             nmap_open = sorted(int(port) for port in re.findall(r"^(\d+)/tcp\s+open", nmap.stdout, re.MULTILINE))
             if nmap_open != truth:
                 print(f"nmap found {nmap_open}, ss lists {truth}:\n{nmap.stdout}{nmap.stderr}")
@@ -57,15 +65,20 @@ def main() -> int:
             sweeps.append(found["seconds"])
             commands.append(scan_wall)
             nmaps.append(nmap_wall)
+            nmap_services.append(services_wall)
             print(f"round {round_number}: tekigo sweep {found['seconds']:.3f} s, `tekigo scan --no-udp` "
-                  f"{scan_wall:.2f} s (exit {scan.returncode}), nmap {nmap_wall:.3f} s", flush=True)
+                  f"{scan_wall:.2f} s (exit {scan.returncode}), nmap {nmap_wall:.3f} s, nmap -sV {services_wall:.2f} s "
+                  f"(exit {services.returncode})", flush=True)
     sweep, command, nmap_time = median(sweeps), median(commands), median(nmaps)
+    services_time = median(nmap_services)
     print(f"\nfull TCP sweep of {device.name} (65535 ports, open {truth}), median of {arguments.rounds} rounds:")
     print(f"  tekigo SYN sweep (harness.net.syn_sweep)   {sweep:.3f} s")
     print(f"  nmap {' '.join(NMAP[1:])} (process)  {nmap_time:.3f} s")
     print(f"  ratio tekigo/nmap: {sweep / nmap_time:.2f}x (goal <= 1.0x)")
     print(f"  whole `tekigo scan --no-udp` command (interpreter start, imports, banners): {command:.2f} s "
-          f"= {command / nmap_time:.1f}x nmap")
+          f"= {command / nmap_time:.1f}x nmap -sS")
+    print(f"  like for like, with service names: `tekigo scan --no-udp` {command:.2f} s, "
+          f"nmap {' '.join(NMAP_SERVICES[1:])} {services_time:.2f} s: {command / services_time:.2f}x")
     return 0
 
 
