@@ -209,15 +209,13 @@ def _run_suite(profile: Path, out: Path, selection: list[str], resume: bool) -> 
 
     import testcases
     from harness import pytest_plugin
-    from harness.pytest_plugin import EXIT_INTERRUPTED as CTRL_C
-    from harness.pytest_plugin import EXIT_RUN_FOLDER_UNWRITABLE
 
     suite = Path(testcases.__file__).parent / "ter_34_10"
     pytest_args = [str(suite), "--profile", str(profile), "--out", str(out), *(["--resume"] if resume else []),
                    *SUITE_PLUGIN_OPTIONS, "-v", "--no-header", "--tb=no", "-rN", f"--rootdir={REPO}"]
     code = pytest.main([*pytest_args, *selection], plugins=[pytest_plugin])
     readable = (out / "results.json").exists()
-    if code == EXIT_RUN_FOLDER_UNWRITABLE:
+    if code == pytest_plugin.EXIT_RUN_FOLDER_UNWRITABLE:
         if readable:
             print(render_run(read_record(out), out))
         print(f"tekigo: the run is INCONCLUSIVE: its folder {out} could not be written (see above). "
@@ -227,7 +225,7 @@ def _run_suite(profile: Path, out: Path, selection: list[str], resume: bool) -> 
         raise UsageError("the suite did not produce results (see pytest's message above)")
     record = read_record(out)
     print(render_run(record, out))
-    if code == CTRL_C:
+    if code == pytest_plugin.EXIT_INTERRUPTED:
         print(f"tekigo: interrupted; the unfinished checks are INCONCLUSIVE. Continue the run with: "
               f"tekigo run --resume {out}", file=sys.stderr)
         return EXIT_INTERRUPTED
