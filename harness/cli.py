@@ -134,9 +134,9 @@ def _formats(text: str) -> tuple[str, ...]:
     return formats
 
 
-def _load(path: Path):  # type: ignore[no-untyped-def]
+def _load(path: Path, *, check_files: bool = False):  # type: ignore[no-untyped-def]
     try:
-        return load_profile(path)
+        return load_profile(path, check_files=check_files)
     except ProfileError as error:
         count = len(error.problems)
         raise UsageError(f"invalid device profile ({count} problem{'s' * (count > 1)}):\n{error}") from error
@@ -281,7 +281,7 @@ def _stamp() -> str:
 
 
 def _profile_validate(arguments: argparse.Namespace, extra: list[str]) -> int:
-    profile = _load(arguments.path)
+    profile = _load(arguments.path, check_files=True)
     print(f"{arguments.path}: valid profile for {profile.equipment.name} ({profile.equipment.model})")
     return 0
 

@@ -3,6 +3,7 @@
 import ipaddress
 import os
 import string
+import unicodedata
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -19,6 +20,7 @@ from pydantic import (
 )
 
 from harness.verdict import Verdict
+from harness.yaml_model import FieldError
 
 PROFILE_FORMAT = 1
 
@@ -46,16 +48,32 @@ def _resolve_secret(value: Any, info: ValidationInfo) -> Any:
         name = str(value["env"])
         if name not in os.environ:
             raise ValueError(f"environment variable {name} is not set")
+        if not os.environ[name]:
+            raise ValueError(f"environment variable {name} is empty")
         return os.environ[name]
     if isinstance(value, dict) and set(value) == {"file"}:
         base = Path((info.context or {}).get("base", "."))
         path = base / str(value["file"])
         try:
-            return path.read_text(encoding="utf-8").splitlines()[0]
-        except (OSError, IndexError) as error:
+            first = path.read_text(encoding="utf-8").splitlines()[0]
+        except (OSError, IndexError, UnicodeDecodeError) as error:
             raise ValueError(f"cannot read a secret from {path}: {error}") from error
+        if not first:
+            raise ValueError(f"the first line of {path} (the secret) is empty")
+        return first
     if isinstance(value, dict):
         raise ValueError("a secret is a string, {env: NAME} or {file: PATH}")
+    return value
+
+
+def _usable_secret(value: SecretStr) -> SecretStr:
+    """A secret a unit can take: not empty, no control characters (a stray tab or CR from a copied file)."""
+    secret = value.get_secret_value()
+    if not secret:
+        raise ValueError("is empty")
+    control = next((char for char in secret if unicodedata.category(char) == "Cc"), None)
+    if control is not None:
+        raise ValueError(f"contains the control character U+{ord(control):04X}: no login prompt or form takes it")
     return value
 
 
@@ -69,6 +87,7 @@ ProfilePath = Annotated[Path, AfterValidator(_relative_to_profile)]
 Secret = Annotated[
     SecretStr,
     BeforeValidator(_resolve_secret, json_schema_input_type=str | EnvSecret | FileSecret),
+    AfterValidator(_usable_secret),
 ]
 
 
@@ -285,12 +304,16 @@ class FirstUse(Declared):
     @model_validator(mode="after")
     def _measure_has_evidence(self) -> "FirstUse":
         if self.claim == "equivalent_measure" and not self.evidence and not self.documents:
-            raise ValueError("an equivalent measure needs `documents` (or `evidence`): the documents reviewed")
+            raise FieldError(("claim",), "an equivalent measure needs `documents` (or `evidence`): "
+                                         "the documents reviewed")
         if self.claim == "unique_per_unit" and self.units and len(self.units) < 2:
-            raise ValueError("a unique-per-unit claim lists two or more `units` with their label credentials")
+            raise FieldError(("units",), "a unique-per-unit claim lists two or more `units` with their label "
+                                         "credentials")
         addresses = [unit.address for unit in self.units]
-        if len(set(addresses)) != len(addresses):
-            raise ValueError("each of `units` needs its own address")
+        for index, address in enumerate(addresses):
+            if address in addresses[:index]:
+                raise FieldError(("units", index, "address"), f"each of `units` needs its own address "
+                                                              f"({address} is given twice)")
         return self
 
 
@@ -521,7 +544,8 @@ class DeviceProfile(Declared):
         kind = firmware.version.interface
         declared = info.data.get("interfaces")
         if kind != "http" and declared is not None and not any(i.kind == kind for i in declared):
-            raise ValueError(f"the version probe reads over {kind}: declare an {kind} interface in `interfaces`")
+            raise FieldError(("version", "interface"),
+                             f"the version probe reads over {kind}: declare an {kind} interface in `interfaces`")
         return firmware
 
     @field_validator("firmware")
@@ -532,26 +556,30 @@ class DeviceProfile(Declared):
             return firmware
         ssh = [i for i in declared if isinstance(i, SshInterface)]
         if not ssh:
-            raise ValueError("the update runs over ssh: declare an ssh interface in `interfaces`")
+            raise FieldError(("update", "method"), "the update runs over ssh: declare an ssh interface in "
+                                                   "`interfaces`")
         if update.port is not None and not any(i.port == update.port for i in ssh):
-            raise ValueError(f"the update runs over ssh port {update.port}: no ssh interface declares it")
+            raise FieldError(("update", "port"), f"the update runs over ssh port {update.port}: no ssh interface "
+                                                 "declares it")
         return firmware
 
     @model_validator(mode="after")
     def _consistent(self) -> "DeviceProfile":
         if not any(self.unit.address in network for network in self.lab.networks):
-            raise ValueError(
-                f"unit.address {self.unit.address} is outside lab.networks; the harness sends nothing there"
-            )
+            raise FieldError(("unit", "address"), f"unit.address {self.unit.address} is outside lab.networks; "
+                                                  "the harness sends nothing there")
         if self.new_password.get_secret_value() == self.factory_default.password.get_secret_value():
-            raise ValueError("new_password must differ from the factory default")
+            raise FieldError(("new_password",), "new_password must differ from the factory default")
         if not self.http_interfaces():
-            raise ValueError("at least one http interface is needed (password change, version, update)")
-        for labelled in self.first_use.units:
+            raise FieldError(("interfaces",), "at least one http interface is needed (password change, version, "
+                                              "update)")
+        for index, labelled in enumerate(self.first_use.units):
             if not any(labelled.address in network for network in self.lab.networks):
-                raise ValueError(f"first_use.units: {labelled.address} is outside lab.networks")
+                raise FieldError(("first_use", "units", index, "address"),
+                                 f"first_use.units: {labelled.address} is outside lab.networks")
         if self.equivalence and self.exemption:
-            raise ValueError("declare either `equivalence` or `exemption`: an exempt unit needs no equivalence")
+            raise FieldError(("exemption",), "declare either `equivalence` or `exemption`: an exempt unit needs "
+                                             "no equivalence")
         return self
 
     def http_interfaces(self) -> list[HttpInterface]:

@@ -1,7 +1,7 @@
 """Reading a YAML file into a pydantic model, naming file, line and field of every problem."""
 
 import json
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -13,6 +13,23 @@ Location = tuple[str | int, ...]
 # libyaml's loader when PyYAML was built with it (PyPI's wheels are): the same YAML, read ~7x faster.
 SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 Model = TypeVar("Model", bound=BaseModel)
+# Past this many problems the list stops: the first ones are the ones to fix, the rest often follow from them.
+MAX_PROBLEMS = 50
+
+
+class FieldError(ValueError):
+    """A cross-field problem that belongs to one field: raised by a validator, reported at that field's line.
+
+    `location` is relative to the model whose validator raises it (e.g. ("unit", "address")).
+    """
+
+    def __init__(self, location: tuple[str | int, ...], message: str) -> None:
+        self.location = location
+        super().__init__(message)
+
+
+# A check run on the validated model: (location in the file, message) for each problem it finds.
+ModelCheck = Callable[[Model], list[tuple[Location, str]]]
 
 
 @dataclass(frozen=True)
@@ -46,16 +63,16 @@ class FileKind:
     error: type[InvalidFile] = InvalidFile
 
 
-def load_model(path: Path, model: type[Model], kind: FileKind) -> Model:
+def load_model(path: Path, model: type[Model], kind: FileKind, check: "ModelCheck[Model] | None" = None) -> Model:
     """Parse and validate `path`; raise `kind.error` naming file, line and field of each problem.
 
     Relative paths in the file are resolved against the file's folder (validation context `base`).
+    YAML aliases and duplicate keys are refused before anything is built from the file; `check`, when
+    given, runs on the validated model and its findings are problems too.
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise kind.error([FileProblem(path, 0, "", f"cannot read the file: {error.strerror}")]) from error
+    text = _read_text(path, kind)
+    _refuse_aliases(path, text, kind)
     try:
         node = yaml.compose(text, Loader=SAFE_LOADER)
         data = yaml.load(text, Loader=SAFE_LOADER)
@@ -66,29 +83,99 @@ def load_model(path: Path, model: type[Model], kind: FileKind) -> Model:
         raise kind.error([FileProblem(path, line, "", f"not valid YAML: {reason}")]) from error
     if not isinstance(data, dict):
         raise kind.error([FileProblem(path, 1, "", f"expected a mapping of {kind.noun} fields")])
-    lines = _line_numbers(node)
+    lines, duplicates = _line_numbers(node)
+    if duplicates:
+        raise kind.error(_capped([FileProblem(path, line, _field_name(location),
+                                              f"duplicate key (first at line {first}; the second would "
+                                              "silently replace the first)")
+                                  for location, line, first in duplicates]))
     try:
-        return model.model_validate(data, context={"base": path.parent.resolve()})
+        loaded = model.model_validate(data, context={"base": path.parent.resolve()})
     except ValidationError as error:
-        raise kind.error(
+        raise kind.error(_capped(
             [_problem(path, data, lines, detail, kind) for detail in error.errors(include_url=False)]
-        ) from error
+        )) from error
+    found = check(loaded) if check else []
+    if found:
+        raise kind.error(_capped([FileProblem(path, _line_of(lines, location), _field_name(location), message)
+                                  for location, message in found]))
+    return loaded
+
+
+def _read_text(path: Path, kind: FileKind) -> str:
+    """The file as UTF-8 text; a file that is not UTF-8 is a problem at the line of its first bad byte."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise kind.error([FileProblem(path, 0, "", f"cannot read the file: {error.strerror}")]) from error
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        raise kind.error([FileProblem(
+            path, line, "", f"not UTF-8 text: byte 0x{raw[error.start]:02x} at column {column} "
+                            f"(save the {kind.noun} as UTF-8)")]) from error
+
+
+def _refuse_aliases(path: Path, text: str, kind: FileKind) -> None:
+    """Refuse YAML aliases (`*name`, `<<: *name`) from the event stream, before any of them is expanded.
+
+    An alias repeats a value without writing it out: a few hundred bytes of nested aliases expand to
+    gigabytes. No field of a profile needs one.
+    """
+    problems: list[FileProblem] = []
+    try:
+        for event in yaml.parse(text, Loader=SAFE_LOADER):
+            if isinstance(event, yaml.AliasEvent):
+                problems.append(FileProblem(path, event.start_mark.line + 1, "",
+                                            f"YAML alias *{event.anchor} is not accepted: write the value out"))
+    except yaml.YAMLError:
+        return  # reported with its line by the full parse that follows
+    if problems:
+        raise kind.error(_capped(problems))
+
+
+def _capped(problems: list[FileProblem]) -> list[FileProblem]:
+    """At most MAX_PROBLEMS problems, then one line saying how many more there are and where they start."""
+    if len(problems) <= MAX_PROBLEMS:
+        return problems
+    rest = problems[MAX_PROBLEMS]
+    more = len(problems) - MAX_PROBLEMS
+    return [*problems[:MAX_PROBLEMS],
+            FileProblem(rest.file, rest.line, rest.field,
+                        f"... and {more} more problem{'s' * (more > 1)} from here on (fix the first ones first)")]
 
 
 def _problem(path: Path, data: Any, lines: dict[Location, int], detail: Any, kind: FileKind) -> FileProblem:
-    location = _data_location(data, tuple(detail["loc"]))
-    line = next((lines[location[:n]] for n in range(len(location), -1, -1) if location[:n] in lines), 1)
-    field = ".".join(f"[{part}]" if isinstance(part, int) else str(part) for part in location)
-    field = field.replace(".[", "[")
+    location = _data_location(data, (*detail["loc"], *_field_error_location(detail)))
+    line = _line_of(lines, location)
+    field = _field_name(location)
     message = detail["msg"].removeprefix("Value error, ")
     if detail["type"] == "extra_forbidden":
         message = f"unknown field (check the spelling; {kind.schema_hint})"
     elif detail["type"] == "missing":
         message = "required field is missing"
-    elif ("input" in detail and detail["type"] != "union_tag_invalid" and not _is_secret(location, kind)
+    elif ("input" in detail and detail["type"] != "union_tag_invalid" and not _field_error_location(detail)
+          and not _is_secret(location, kind)
           and not _holds_secret(detail["input"], kind)):
         message += f" (got {json.dumps(detail['input'], default=str)[:60]})"
     return FileProblem(path, line, field, message)
+
+
+def _field_error_location(detail: Any) -> Location:
+    """Where a FieldError raised by a validator points, below the model that raised it."""
+    error = (detail.get("ctx") or {}).get("error")
+    return error.location if isinstance(error, FieldError) else ()
+
+
+def _line_of(lines: dict[Location, int], location: Location) -> int:
+    """The line of `location`, or of its nearest ancestor written in the file."""
+    return next((lines[location[:n]] for n in range(len(location), -1, -1) if location[:n] in lines), 1)
+
+
+def _field_name(location: Location) -> str:
+    return ".".join(f"[{part}]" if isinstance(part, int) else str(part) for part in location).replace(".[", "[")
 
 
 def _is_secret(location: Location, kind: FileKind) -> bool:
@@ -121,18 +208,33 @@ def _has(node: Any, part: str | int) -> bool:
     return isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
 
 
-def _line_numbers(node: yaml.Node | None, location: Location = ()) -> dict[Location, int]:
-    """Line (1-based) of every mapping key and sequence item in the composed YAML tree."""
+Duplicate = tuple[Location, int, int]  # the repeated key's location, its line, the line of the first
+
+
+def _line_numbers(node: yaml.Node | None) -> tuple[dict[Location, int], list[Duplicate]]:
+    """Line (1-based) of every mapping key and sequence item in the composed YAML tree, and every key
+    written twice in one mapping."""
     lines: dict[Location, int] = {}
-    if node is None:
-        return lines
+    duplicates: list[Duplicate] = []
+    if node is not None:
+        _walk(node, (), lines, duplicates)
+    return lines, duplicates
+
+
+def _walk(node: yaml.Node, location: Location, lines: dict[Location, int], duplicates: list[Duplicate]) -> None:
     lines[location] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
+        first_seen: dict[str, int] = {}
         for key, value in node.value:
             child = (*location, key.value)
-            lines.update(_line_numbers(value, child))
-            lines[child] = key.start_mark.line + 1
+            line = key.start_mark.line + 1
+            if isinstance(key.value, str):
+                if key.value in first_seen:
+                    duplicates.append((child, line, first_seen[key.value]))
+                    continue
+                first_seen[key.value] = line
+            _walk(value, child, lines, duplicates)
+            lines[child] = line
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            lines.update(_line_numbers(item, (*location, index)))
-    return lines
+            _walk(item, (*location, index), lines, duplicates)

@@ -18,7 +18,10 @@ GOOD = REPO / "device_profiles" / "reference" / "r1-router.yaml"
 def test_every_child_reports_its_own_status_and_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("tekigo_profile: 1\nunit: {address: nowhere}\n", encoding="utf-8")
-    outcomes = run_forked([ForkedJob("good", ["profile", "validate", str(GOOD)]),
+    (tmp_path / "r1-1.1.0.tkfw").write_bytes(b"image")  # validate reads the image's path: it must exist
+    good = tmp_path / "good.yaml"
+    good.write_text(GOOD.read_text(encoding="utf-8").replace("/var/lib/tekigo-lab/images/", ""), encoding="utf-8")
+    outcomes = run_forked([ForkedJob("good", ["profile", "validate", str(good)]),
                            ForkedJob("bad", ["profile", "validate", str(bad)])], workers=2, deadline_s=60)
     assert [outcome.status for outcome in outcomes] == [0, 4]
     lines = capsys.readouterr().out.splitlines()

@@ -60,7 +60,7 @@ def test_an_http_upload_takes_no_command(tmp_path: Path, reference_profile_text:
 
 def test_the_update_needs_a_declared_ssh_interface_on_its_port(tmp_path: Path, reference_profile_text: str) -> None:
     found = problems(profile_with(tmp_path, reference_profile_text, SSH_UPDATE + "    port: 2222\n"))
-    assert "firmware: " in found and "the update runs over ssh port 2222: no ssh interface declares it" in found
+    assert "firmware.update.port: the update runs over ssh port 2222: no ssh interface declares it" in found
     text = reference_profile_text.replace("  - kind: ssh\n    port: 22\n", "")
     assert "the update runs over ssh: declare an ssh interface" in problems(profile_with(tmp_path, text, SSH_UPDATE))
 

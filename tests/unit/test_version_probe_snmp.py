@@ -23,12 +23,12 @@ def test_snmp_probe_reads_sysdescr_and_its_community_is_redacted(tmp_path: Path,
     assert profile.secrets()["version_community"] == "r1-ro-secret"
 
 
-def test_snmp_probe_without_an_snmp_interface_names_the_firmware_line(
+def test_snmp_probe_without_an_snmp_interface_names_the_probes_line(
         tmp_path: Path, reference_profile_text: str) -> None:
     text = reference_profile_text.replace(HTTP_PROBE, SNMP_PROBE).replace(SNMP_INTERFACE, "")
     path = write(tmp_path, text)
-    line = text.splitlines().index("firmware:") + 1
-    assert any(p.startswith(f"{path}:{line}: firmware: ") and "declare an snmp interface" in p
+    line = text.splitlines().index("firmware:") + 2
+    assert any(p.startswith(f"{path}:{line}: firmware.version.interface: ") and "declare an snmp interface" in p
                for p in problems(path))
 
 
