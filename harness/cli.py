@@ -1,34 +1,31 @@
 """The `tekigo` command: run | discover | scan | profile | lab | selftest | report | keygen | sign | verify.
 
-Exit status of `run` (and `selftest`): 0 conformant, 1 non-conformant (any FAIL), 2 inconclusive
-(also when the run folder could not be written, e.g. its disk is full), 3 out of scope by a declared
-exemption (with several units: every unit), 4 usage or profile error (nothing
-was sent to any unit), 130 interrupted by Ctrl-C (results.json was written with the unfinished checks
-INCONCLUSIVE; `tekigo run --resume RUN_DIR` runs them). Of `report`, `sign` and `verify`: 0 done
-(intact), 1 the run folder does not match its manifest or signature, 4 usage error.
+Exit statuses: harness/exits.py (each command's help lists its own).
 """
 
 import argparse
 import json
-import os
-import shutil
 import sys
+import typing
 from pathlib import Path
 
+from harness import __version__
+from harness.exits import (
+    EXIT_BY_VERDICT,
+    EXIT_CRASH,
+    EXIT_INTERRUPTED,
+    EXIT_RUN_FOLDER_UNWRITABLE,
+    EXIT_USAGE,
+    UsageError,
+)
+from harness.netns_exec import reexec_in_namespace
 from harness.profile import DeviceProfile
 from harness.profile_loader import ProfileError, load_profile, profile_schema
 from harness.run_record import read_record
 from harness.scope import LabScope, OutOfScope
 from harness.summary import render_run, render_selftest
 
-EXIT_BY_VERDICT = {"PASS": 0, "FAIL": 1, "INCONCLUSIVE": 2, "NOT_APPLICABLE": 3}  # 3: declared exempt
-EXIT_USAGE = 4
-EXIT_INTERRUPTED = 130
 REPO = Path(__file__).resolve().parent.parent
-
-
-class UsageError(Exception):
-    """Something the user must fix before anything is sent; exit status 4."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,6 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     if "--" in argv:
         extra, argv = argv[argv.index("--") + 1 :], argv[: argv.index("--")]
     arguments = _parser().parse_args(argv)
+    arguments.command_line = [*argv, *(["--", *extra] if extra else [])]
     try:
         code: int = arguments.handler(arguments, extra)
         return code
@@ -46,10 +44,27 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("tekigo: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except Exception as error:  # a bug: one line here, the traceback in the log, and a status that is no verdict
+        from harness.crash_log import write_crash_log
+
+        print(f"tekigo: internal error ({type(error).__name__}: {error}); please report it with the traceback "
+              f"in {write_crash_log()}", file=sys.stderr)
+        return EXIT_CRASH
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse exiting 4 on a usage error: its own 2 would read as INCONCLUSIVE from `tekigo run`."""
+
+    def error(self, message: str) -> typing.NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="tekigo", description="TER Art. 34-10 conformance test harness")
+    parser = _Parser(prog="tekigo", description="TER Art. 34-10 conformance test harness",
+                     epilog="Exit status: see each command's help (`tekigo COMMAND --help`); 4 is always a usage or "
+                     "input error, 70 a failure of tekigo itself (the message names the log with its traceback).")
+    parser.add_argument("--version", action="version", version=f"tekigo {__version__}")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
     run = commands.add_parser("run", help="run the suite against one unit",
@@ -61,7 +76,11 @@ def _parser() -> argparse.ArgumentParser:
                      help="continue a killed or interrupted run: its finished checks are kept, the others run "
                      "(same profile and selection; give no --profile, --out or -k)")
     run.add_argument("-n", dest="workers", type=int, default=1, metavar="N", help="units audited at once (default 1)")
-    run.add_argument("--out", type=Path, help="run folder (default reports/<model>-<time>)")
+    run.add_argument("--out", type=Path, metavar="DIR",
+                     help="run folder (default reports/<model>-<time>); refused when it is not empty, unless "
+                     "--overwrite")
+    run.add_argument("--overwrite", action="store_true",
+                     help="reuse a non-empty --out: the files of the run in it are replaced, all others kept")
     run.add_argument("-k", dest="keyword", help="only checks matching this pytest -k expression")
     run.add_argument("--netns", help="run inside this network namespace (e.g. tekigo-tester; needs root)")
     run.set_defaults(handler=_run)
@@ -81,7 +100,9 @@ def _parser() -> argparse.ArgumentParser:
     lab.set_defaults(handler=_lab)
 
     selftest = commands.add_parser("selftest", help="run the suite on every reference device, compare")
-    selftest.add_argument("--out", type=Path, default=Path("reports/selftest"), help="folder for the runs")
+    selftest.add_argument("--out", type=Path, default=Path("reports/selftest"), metavar="DIR",
+                          help="folder for the runs, one per profile (default reports/selftest); a run's files left "
+                          "there by an earlier selftest are replaced")
     selftest.add_argument("--profiles", type=Path, default=REPO / "device_profiles" / "reference")
     selftest.add_argument("--keep-lab", action="store_true", help="leave the lab up afterwards")
     selftest.set_defaults(handler=_selftest)
@@ -152,16 +173,16 @@ def _run(arguments: argparse.Namespace, extra: list[str]) -> int:
     path = arguments.profile[0]
     profile = _load(path)
     if arguments.netns:
-        return _reexec_in_namespace(arguments.netns)
+        reexec_in_namespace(arguments.netns, arguments.command_line)
     _check_scope(profile)
-    from harness.journal import RESUME_DIR, Invocation, profile_digest, write_invocation
+    from harness.journal import Invocation, profile_digest, write_invocation
+    from harness.run_folder import claim_run_dir, default_run_dir
     from harness.run_record import now
 
-    out = arguments.out or Path("reports") / f"{profile.equipment.model}-{_stamp()}"
-    if (out / "results.json").exists() or (out / RESUME_DIR).exists():
-        shutil.rmtree(out)
+    out = arguments.out or default_run_dir(profile.equipment.model)
     selection = [*(["-k", arguments.keyword] if arguments.keyword else []), *extra]
     try:
+        claim_run_dir(out, arguments.overwrite)
         out.mkdir(parents=True, exist_ok=True)
         write_invocation(out, Invocation(str(path.resolve()), profile_digest(path), selection, now()))
     except OSError as error:
@@ -171,19 +192,20 @@ def _run(arguments: argparse.Namespace, extra: list[str]) -> int:
 
 def _resume(arguments: argparse.Namespace, extra: list[str]) -> int:
     """Continue the run in RUN_DIR with the profile and selection it was started with."""
-    from harness.journal import NotResumable, check_same_profile, read_invocation
+    from harness.journal import NotResumable, check_resumable, check_same_profile, read_invocation
 
-    if arguments.profile or arguments.out or arguments.keyword or extra:
-        raise UsageError("--resume continues a run as it was started: give no --profile, --out, -k or pytest "
-                         "arguments")
+    if arguments.profile or arguments.out or arguments.overwrite or arguments.keyword or extra:
+        raise UsageError("--resume continues a run as it was started: give no --profile, --out, --overwrite, -k "
+                         "or pytest arguments")
     try:
         invocation = read_invocation(arguments.resume)
         path = check_same_profile(invocation)
+        check_resumable(arguments.resume)
     except NotResumable as error:
         raise UsageError(f"cannot resume: {error}") from error
     profile = _load(path)
     if arguments.netns:
-        return _reexec_in_namespace(arguments.netns)
+        reexec_in_namespace(arguments.netns, arguments.command_line)
     _check_scope(profile)
     return _run_suite(path, arguments.resume, invocation.pytest_args, resume=True)
 
@@ -214,8 +236,10 @@ def _run_suite(profile: Path, out: Path, selection: list[str], resume: bool) -> 
     pytest_args = [str(suite), "--profile", str(profile), "--out", str(out), *(["--resume"] if resume else []),
                    *SUITE_PLUGIN_OPTIONS, "-v", "--no-header", "--tb=no", "-rN", f"--rootdir={REPO}"]
     code = pytest.main([*pytest_args, *selection], plugins=[pytest_plugin])
+    if code == pytest.ExitCode.USAGE_ERROR:  # pytest printed why; nothing was sent
+        return EXIT_USAGE
     readable = (out / "results.json").exists()
-    if code == pytest_plugin.EXIT_RUN_FOLDER_UNWRITABLE:
+    if code == EXIT_RUN_FOLDER_UNWRITABLE:
         if readable:
             print(render_run(read_record(out), out))
         print(f"tekigo: the run is INCONCLUSIVE: its folder {out} could not be written (see above). "
@@ -225,7 +249,7 @@ def _run_suite(profile: Path, out: Path, selection: list[str], resume: bool) -> 
         raise UsageError("the suite did not produce results (see pytest's message above)")
     record = read_record(out)
     print(render_run(record, out))
-    if code == pytest_plugin.EXIT_INTERRUPTED:
+    if code == EXIT_INTERRUPTED:
         print(f"tekigo: interrupted; the unfinished checks are INCONCLUSIVE. Continue the run with: "
               f"tekigo run --resume {out}", file=sys.stderr)
         return EXIT_INTERRUPTED
@@ -236,13 +260,14 @@ def _run_units(arguments: argparse.Namespace, extra: list[str]) -> int:
     """Several profiles: every one checked first (nothing is sent if one is bad), then `-n` units at a time."""
     import time
 
-    from harness.parallel import combined_exit, render_units, run_units, write_summary
+    from harness.parallel import combined_exit, render_units, run_folders, run_units, write_summary
+    from harness.run_folder import REPORTS, claim_units_dir
 
     if arguments.workers < 1:
         raise UsageError("-n must be at least 1")
     profiles = [(path, _load(path)) for path in arguments.profile]
     if arguments.netns:
-        return _reexec_in_namespace(arguments.netns)
+        reexec_in_namespace(arguments.netns, arguments.command_line)
     addresses: dict[str, Path] = {}
     for path, profile in profiles:
         try:
@@ -253,8 +278,12 @@ def _run_units(arguments: argparse.Namespace, extra: list[str]) -> int:
             raise UsageError(f"{path} and {addresses[str(profile.unit.address)]} name the same unit "
                              f"{profile.unit.address}; one run per unit")
         addresses[str(profile.unit.address)] = path
-    out = arguments.out or Path("reports") / f"units-{_stamp()}"
-    out.mkdir(parents=True, exist_ok=True)
+    out = arguments.out or REPORTS / f"units-{_stamp()}"
+    try:
+        claim_units_dir(out, run_folders(arguments.profile, out), arguments.overwrite)
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UsageError(f"cannot write the run folder {out}: {error.strerror or error}") from error
     started = time.monotonic()
     runs = run_units(arguments.profile, out, arguments.workers,
                      [*(["-k", arguments.keyword] if arguments.keyword else []), *extra])
@@ -262,16 +291,6 @@ def _run_units(arguments: argparse.Namespace, extra: list[str]) -> int:
     print(render_units(runs, seconds))
     print(f"  summary: {write_summary(out, runs, seconds)}")
     return combined_exit(runs)
-
-
-def _reexec_in_namespace(namespace: str) -> int:
-    if os.geteuid() != 0:
-        raise UsageError("--netns needs root (it enters a network namespace)")
-    argv = sys.argv[1:]
-    index = argv.index("--netns")
-    argv = argv[:index] + argv[index + 2 :]
-    command = ["ip", "netns", "exec", namespace, sys.executable, "-m", "harness.cli", *argv]
-    os.execvp("ip", command)
 
 
 def _stamp() -> str:
@@ -421,6 +440,10 @@ def _verify(arguments: argparse.Namespace, extra: list[str]) -> int:
         problems, signer = problems + signature.problems, signature.signer
     for problem in problems:
         print(problem)
+    if check.manifest is not None and problems and all(problem.kind == "key" for problem in problems):
+        print(f"WRONG KEY: the files of {run_dir} match the manifest and its signature, but it was signed with "
+              "another key than --pubkey")
+        return 1
     if problems or check.manifest is None:
         print(f"NOT INTACT: {len(problems)} problem{'s' * (len(problems) != 1)} in {run_dir}")
         return 1

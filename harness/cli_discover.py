@@ -8,30 +8,11 @@ import argparse
 import ipaddress
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
+from harness.exits import EXIT_INCOMPLETE, UsageError
+from harness.netns_exec import reexec_in_namespace
 from harness.scope import LabScope, OutOfScope, guard
-
-EXIT_INCOMPLETE = 2
-EXIT_USAGE = 4
-Handler = Callable[[argparse.Namespace, list[str]], int]
-
-
-class UsageError(Exception):
-    """Something the user must fix before anything is sent; exit status 4."""
-
-
-def _usage_errors_exit_4(handler: Handler) -> Handler:
-    """Print a UsageError as `tekigo: ...` and exit 4 (also when run as `python -m harness.cli`)."""
-    def guarded(arguments: argparse.Namespace, extra: list[str]) -> int:
-        try:
-            return handler(arguments, extra)
-        except UsageError as error:
-            print(f"tekigo: {error}", file=sys.stderr)
-            return EXIT_USAGE
-
-    return guarded
 
 
 def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -42,7 +23,7 @@ def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]"
     discover.add_argument("--json", action="store_true", help="print JSON instead of a table")
     discover.add_argument("--write-profile", type=Path, metavar="DIR", help="draft a profile per unit into DIR")
     discover.add_argument("--netns", help="run inside this network namespace (e.g. tekigo-tester; needs root)")
-    discover.set_defaults(handler=_usage_errors_exit_4(_discover))
+    discover.set_defaults(handler=_discover)
 
     scan = commands.add_parser("scan", help="sweep one unit's TCP ports, grab banners, probe UDP services",
                                epilog="Exit status: 0 every port answered, 2 incomplete, 4 usage error.")
@@ -55,7 +36,7 @@ def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]"
     scan.add_argument("--out", type=Path, metavar="DIR", help="write scan.pcap, open-ports.txt and scan.json")
     scan.add_argument("--json", action="store_true", help="print JSON instead of a table")
     scan.add_argument("--netns", help="run inside this network namespace (e.g. tekigo-tester; needs root)")
-    scan.set_defaults(handler=_usage_errors_exit_4(_scan))
+    scan.set_defaults(handler=_scan)
 
 
 def _ports(text: str) -> list[int]:
@@ -73,9 +54,7 @@ def _ports(text: str) -> list[int]:
 
 def _enter_namespace(arguments: argparse.Namespace) -> None:
     if arguments.netns:
-        from harness.cli import _reexec_in_namespace
-
-        _reexec_in_namespace(arguments.netns)
+        reexec_in_namespace(arguments.netns, arguments.command_line)
 
 
 def _discover(arguments: argparse.Namespace, extra: list[str]) -> int:

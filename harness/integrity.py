@@ -7,12 +7,14 @@ from pathlib import Path
 
 from harness.evidence import DERIVED, MANIFEST, MANIFEST_SCHEMA, listed_files, manifest_text, sealed_bytes, sha256_of
 
+RECORD = ("results.json", "junit.xml")  # every run writes them: a manifest without them seals no run
+
 
 @dataclass(frozen=True)
 class Problem:
     """One way a run folder differs from what was recorded."""
 
-    kind: str  # changed | missing | added | manifest | signature
+    kind: str  # changed | missing | added | manifest | signature | key (signed, but not with the given key)
     path: str
     detail: str = ""
 
@@ -81,6 +83,8 @@ def check_run(run_dir: Path) -> RunCheck:
     if manifest is None:
         return RunCheck(None, problems)
     actual = {p.relative_to(run_dir).as_posix(): p for p in listed_files(run_dir)}
+    problems += [Problem("missing", name, "a run folder holds its record: the manifest does not list it")
+                 for name in RECORD if name not in manifest.files]
     for path, digest in sorted(manifest.files.items()):
         if path not in actual:
             problems.append(Problem("missing", path))

@@ -94,33 +94,63 @@ def append_result(run_dir: Path, result: CheckResult) -> None:
 
 
 def finished_results(run_dir: Path) -> dict[str, CheckResult]:
-    """The journaled checks by nodeid; a line cut short by a kill is not a finished check."""
+    """The journaled checks by nodeid; a last line cut short by a kill is not a finished check, and a damaged
+    line before it makes the journal unusable (NotResumable names it)."""
     return {result.nodeid: result for result in map(_result_from_json, map(json.loads, _whole_lines(run_dir)))}
 
 
 def _whole_lines(run_dir: Path) -> list[str]:
-    """The journal's lines up to the first one a kill or a full disk cut short."""
+    """The journal's lines but a last one a kill or a full disk cut short; NotResumable for any other bad line:
+    the checks after it finished, and resuming would run them again and delete their evidence."""
+    path = run_dir / JOURNAL
     try:
-        text = (run_dir / JOURNAL).read_text(encoding="utf-8", errors="replace")
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return []
-    lines = []
-    for line in text.splitlines(keepends=True):
-        try:
-            if not line.endswith("\n"):
-                break
-            _result_from_json(json.loads(line))
-        except (json.JSONDecodeError, KeyError, TypeError, ValueError):
-            break
-        lines.append(line)
+    except (OSError, UnicodeDecodeError) as error:
+        raise NotResumable(f"{path} is unreadable ({error}); nothing was changed") from error
+    lines = text.splitlines(keepends=True)
+    for number, line in enumerate(lines, start=1):
+        problem = _line_problem(line)
+        if problem is None:
+            continue
+        if number == len(lines) and not line.endswith("\n"):
+            return lines[:-1]  # the line being appended when the run was killed
+        raise NotResumable(f"{path}:{number}: damaged journal line ({problem}); {len(lines) - number} finished "
+                           f"check(s) follow it. Nothing was changed: repair or remove that line, or start a new run")
     return lines
+
+
+def _line_problem(line: str) -> str | None:
+    """Why a journal line is not a finished check, or None when it is one."""
+    try:
+        data = json.loads(line)
+        if not isinstance(data, dict):
+            return "not a JSON object"
+        _result_from_json(data)
+    except json.JSONDecodeError as error:
+        return f"not JSON: {error.msg} at column {error.colno}"
+    except KeyError as error:
+        return f"lacks {error}"
+    except (TypeError, ValueError) as error:
+        return str(error)
+    return None
+
+
+def check_resumable(run_dir: Path) -> None:
+    """The journal and the unit state read whole: NotResumable (naming the damage) before anything in the
+    folder is changed."""
+    finished_results(run_dir)
+    load_unit_state(run_dir)
 
 
 def prepare_resume(run_dir: Path) -> dict[str, CheckResult]:
     """The finished checks; evidence none of them lists (left by a check a kill cut short) is deleted, and
-    a journal line cut short, so that the lines this run appends follow whole ones."""
+    a journal line cut short, so that the lines this run appends follow whole ones. The journal and the unit
+    state are read whole first: a damaged one stops the resume before anything is deleted."""
+    check_resumable(run_dir)
     journal, lines = run_dir / JOURNAL, _whole_lines(run_dir)
-    if journal.exists() and "".join(lines) != journal.read_text(encoding="utf-8", errors="replace"):
+    if journal.exists() and "".join(lines) != journal.read_text(encoding="utf-8"):
         _write_atomically(journal, "".join(lines))
     finished = finished_results(run_dir)
     kept = {path for result in finished.values() for path in result.evidence}
@@ -149,9 +179,28 @@ def load_unit_state(run_dir: Path) -> dict[str, Any] | None:
         return None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise NotResumable(f"{run_dir / UNIT_STATE} is unreadable ({error})") from error
-    if not isinstance(data, dict):
-        raise NotResumable(f"{run_dir / UNIT_STATE} is not a unit state")
+    problem = _unit_state_problem(data)
+    if problem:
+        raise NotResumable(f"{run_dir / UNIT_STATE} is not a unit state ({problem}); nothing was changed")
     return data
+
+
+UNIT_STATE_FIELDS = {"credential": (str,), "password_changed": (bool,), "updated_to": (str, type(None)),
+                     "settings_written": (dict,)}
+
+
+def _unit_state_problem(data: Any) -> str | None:
+    """What is wrong with a recorded unit state (harness/device.py UnitState.declared), or None."""
+    if not isinstance(data, dict):
+        return "not a JSON object"
+    for name, types in UNIT_STATE_FIELDS.items():
+        if name not in data:
+            return f"{name} missing"
+        if not isinstance(data[name], types):
+            return f"{name} is {type(data[name]).__name__}"
+    if not all(isinstance(key, str) and isinstance(value, str) for key, value in data["settings_written"].items()):
+        return "settings_written must map names to text"
+    return None
 
 
 def _write_atomically(path: Path, text: str) -> None:

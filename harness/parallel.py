@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from harness.forked_runs import ForkedJob, run_forked
+from harness.run_folder import SUMMARY
 from harness.run_record import read_record
 from harness.summary import JAPANESE, SHORT
 
@@ -45,7 +46,8 @@ def run_units(profiles: Sequence[Path], out: Path, workers: int, pytest_args: Se
     """Run the suite on every profile, `workers` units at a time, each in a forked child of this process
     (harness/forked_runs.py); progress lines are prefixed by the unit."""
     folders = run_folders(profiles, out)
-    jobs = [ForkedJob(run_dir.name, ["run", "--profile", str(profile), "--out", str(run_dir),
+    # --overwrite: `tekigo run` claimed `out` for all units before any started (harness/run_folder.py)
+    jobs = [ForkedJob(run_dir.name, ["run", "--profile", str(profile), "--out", str(run_dir), "--overwrite",
                                      *(["--", *pytest_args] if pytest_args else [])])
             for profile, run_dir in zip(profiles, folders, strict=True)]
     outcomes = run_forked(jobs, workers, RUN_DEADLINE_S)
@@ -111,7 +113,7 @@ def render_units(runs: Sequence[UnitRun], seconds: float) -> str:
 
 def write_summary(out: Path, runs: Sequence[UnitRun], seconds: float) -> Path:
     """summary.json beside the run folders: every unit's verdicts and folder, and the combined exit status."""
-    path = out / "summary.json"
+    path = out / SUMMARY
     path.write_text(json.dumps({"seconds": round(seconds, 1), "exit_status": combined_exit(runs),
                                 "units": [asdict(run) | {"overall": run.overall} for run in runs]},
                                indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

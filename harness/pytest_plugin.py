@@ -12,7 +12,6 @@ import time
 from collections.abc import Generator, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ from harness import catalogue
 from harness.checks import CheckEvidence
 from harness.device import Device, UnitState
 from harness.evidence import DERIVED, MANIFEST, EvidenceStore, Redactor, Transcript, write_manifest
+from harness.exits import EXIT_INTERRUPTED, EXIT_RUN_FOLDER_UNWRITABLE
 from harness.journal import (
     JOURNAL,
     NotResumable,
@@ -38,6 +38,7 @@ from harness.profile import DeviceProfile
 from harness.profile_loader import ProfileError, load_profile
 from harness.report.junit import write_junit
 from harness.report.lab_settings import ENVIRONMENT_VARIABLE, LabSettingsError, lab_settings_from_environment
+from harness.run_folder import default_run_dir
 from harness.run_record import CheckResult, build_record, now, redacted, write_record
 from harness.scope import LabScope, guard
 from harness.verdict import Inconclusive, NotApplicable, Verdict
@@ -45,8 +46,6 @@ from harness.verdict import Inconclusive, NotApplicable, Verdict
 RUN_KEY = pytest.StashKey["TekigoRun"]()
 CHECK_KEY = pytest.StashKey[CheckEvidence]()
 RESULT_KEY = pytest.StashKey[CheckResult]()
-EXIT_INTERRUPTED = 130  # Ctrl-C: the record was written with the unfinished checks INCONCLUSIVE
-EXIT_RUN_FOLDER_UNWRITABLE = 74  # the run folder could not be written (disk full): the run is INCONCLUSIVE
 
 
 @dataclass
@@ -96,8 +95,7 @@ def pytest_configure(config: pytest.Config) -> None:
     resume = config.getoption("tekigo_resume")
     if resume and not out:
         raise pytest.UsageError("--resume needs the run folder: --out RUN_DIR")
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    run_dir = Path(out) if out else Path("reports") / f"{profile.equipment.model}-{stamp}"
+    run_dir = Path(out) if out else default_run_dir(profile.equipment.model)
     redactor = Redactor(dict(profile.secrets()))
     scope = LabScope(profile.lab.networks, profile.lab.allow_routed)
     try:

@@ -37,6 +37,6 @@ def _run_one(profile_path: Path, run_dir: Path, print_lock: threading.Lock) -> S
     profile = load_profile(profile_path)
     expected = {key: verdict.value for key, verdict in (profile.expected or {}).items()}
     command = tester_command([sys.executable, "-m", "harness.cli", "run",
-                              "--profile", str(profile_path), "--out", str(run_dir)])
+                              "--profile", str(profile_path), "--out", str(run_dir), "--overwrite"])
     status, got, seconds = run_streamed(command, run_dir, profile_path.stem, print_lock)
     return SelftestOutcome(profile_path.stem, got, expected, seconds, status)

@@ -106,10 +106,10 @@ def check_signature(run_dir: Path, manifest: Manifest, trusted: Ed25519PublicKey
     if text != _signature_text(public, signature, manifest):
         problems.append(Problem("signature", SIGNATURE, "edited, or made for another manifest"))
     if trusted is not None and _raw(trusted) != _raw(public):
-        problems.append(Problem("signature", SIGNATURE, f"made with key {key_id(public)}, "
-                                                        f"not with the given key {key_id(trusted)}"))
+        problems.append(Problem("key", SIGNATURE, f"the key does not match: signed with key {key_id(public)}, "
+                                                  f"not with the given key {key_id(trusted)}"))
     try:
-        (trusted or public).verify(signature, manifest.sealed_bytes)
+        public.verify(signature, manifest.sealed_bytes)  # the signer's own key: a wrong --pubkey is not tampering
     except InvalidSignature:
         problems.append(Problem("signature", SIGNATURE, "bad signature: it does not match the sealed manifest"))
     return SignatureCheck(key_id(public), problems)

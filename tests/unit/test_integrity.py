@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from harness.cli import main
-from harness.evidence import MANIFEST, SIGNATURE
+from harness.evidence import MANIFEST, SIGNATURE, write_manifest
 from harness.report.render import ReportRequest, render_reports
 
 from .run_folders import make_run_folder, typical_checks
@@ -86,7 +86,18 @@ def test_missing_and_added_files_are_named(run_dir: Path, capsys: pytest.Capture
 def test_a_wrong_public_key_fails(run_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["keygen", str(tmp_path / "other")]) == 0
     status, out = verify(run_dir, capsys, "--pubkey", str(tmp_path / "other.pub"))
-    assert status == 1 and "not with the given key" in out and "bad signature" in out
+    assert status == 1 and "the key does not match: signed with key" in out and "not with the given key" in out
+    assert "WRONG KEY" in out and "bad signature" not in out and "NOT INTACT" not in out  # no talk of tampering
+
+
+def test_a_run_folder_emptied_of_its_record_with_a_rebuilt_manifest_is_not_intact(
+        run_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for path in [p for p in run_dir.rglob("*") if p.is_file()]:
+        path.unlink()
+    write_manifest(run_dir)
+    status, out = verify(run_dir, capsys)
+    assert status == 1 and "NOT INTACT" in out and "intact:" not in out
+    assert "missing: results.json" in out and "missing: junit.xml" in out
 
 
 def test_a_removed_signature_fails_when_a_key_is_expected(

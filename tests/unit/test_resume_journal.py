@@ -67,6 +67,50 @@ def test_resume_deletes_evidence_no_finished_check_lists(tmp_path: Path) -> None
     assert left == ["evidence", "evidence/test_a", kept, "resume", JOURNAL]
 
 
+def interrupted_run(run_dir: Path) -> list[str]:
+    """A run folder with three journaled checks (the last a FAIL) and their evidence; its files."""
+    for name, verdict in (("test_a", Verdict.PASS), ("test_b", Verdict.PASS), ("test_c", Verdict.FAIL)):
+        path = f"evidence/{name}/exchanges.txt"
+        (run_dir / path).parent.mkdir(parents=True, exist_ok=True)
+        (run_dir / path).write_text(name, encoding="utf-8")
+        append_result(run_dir, result(name, [path], verdict))
+    return folder_bytes(run_dir)
+
+
+def folder_bytes(run_dir: Path) -> list[str]:
+    return sorted(f"{p.relative_to(run_dir)}:{p.read_bytes()!r}" for p in run_dir.rglob("*") if p.is_file())
+
+
+@pytest.mark.parametrize("damage", ["{not json\n", "[1, 2]\n", '{"nodeid": "x"}\n', "\n"])
+def test_a_damaged_journal_line_stops_the_resume_naming_it_and_deletes_nothing(tmp_path: Path, damage: str) -> None:
+    interrupted_run(tmp_path)
+    journal = tmp_path / JOURNAL
+    lines = journal.read_text(encoding="utf-8").splitlines(keepends=True)
+    journal.write_text(lines[0] + damage + "".join(lines[1:]), encoding="utf-8")
+    before = folder_bytes(tmp_path)
+
+    with pytest.raises(NotResumable, match=f"{JOURNAL}:2: damaged journal line .* 2 finished check"):
+        prepare_resume(tmp_path)
+
+    assert folder_bytes(tmp_path) == before
+
+
+@pytest.mark.parametrize("state", ["{", "[]", '{"credential": "new_password"}',
+                                   '{"credential": 1, "password_changed": true, "updated_to": null, '
+                                   '"settings_written": {}}'])
+def test_a_corrupt_unit_state_is_refused_before_any_evidence_is_deleted(tmp_path: Path, state: str) -> None:
+    interrupted_run(tmp_path)
+    (tmp_path / "evidence" / "test_d").mkdir()
+    (tmp_path / "evidence" / "test_d" / "exchanges.txt").write_text("cut short by the kill", encoding="utf-8")
+    (tmp_path / "resume" / "unit-state.json").write_text(state, encoding="utf-8")
+    before = folder_bytes(tmp_path)
+
+    with pytest.raises(NotResumable, match=r"unit-state\.json is (unreadable|not a unit state)"):
+        prepare_resume(tmp_path)
+
+    assert folder_bytes(tmp_path) == before
+
+
 def test_resume_refuses_a_folder_that_is_not_a_run(tmp_path: Path) -> None:
     with pytest.raises(NotResumable, match="not a resumable run folder"):
         read_invocation(tmp_path)
