@@ -228,11 +228,11 @@ class TelnetInterface(Declared):
 
 
 class SnmpInterface(Declared):
-    """An SNMP agent (UDP); the write probe sets `writable_object` (a harmless MIB-II text) and restores it."""
+    """An SNMP agent (UDP); the write probe sets `writable_object` first (a harmless MIB-II text), then the others."""
 
     kind: Literal["snmp"]
     port: int = Field(161, ge=1, le=65535)
-    writable_object: Literal["sysContact", "sysLocation"] = "sysLocation"
+    writable_object: Literal["sysContact", "sysName", "sysLocation"] = "sysLocation"
     read_community: Secret | None = Field(
         None, description="the unit's own read community: shows the agent is up when every guess goes unanswered"
     )

@@ -1,7 +1,9 @@
-"""What a login attempt showed, the errors that make a check INCONCLUSIVE, and the guarded connect."""
+"""What a protocol answer showed (accepted, refused, unclassified), the errors that make a check INCONCLUSIVE,
+and the guarded connect."""
 
 import socket
 from dataclasses import dataclass
+from enum import Enum
 from typing import TYPE_CHECKING
 
 from harness.verdict import Inconclusive
@@ -17,6 +19,37 @@ class Unreachable(Inconclusive):
 
 class Unrecognised(Inconclusive):
     """The unit answered something the check cannot classify as accepted or refused."""
+
+
+class Classification(Enum):
+    """How a check reads one protocol answer; each transport decides it in one place."""
+
+    ACCEPTED = "accepted"
+    REFUSED = "refused"
+    UNCLASSIFIED = "unclassified"
+
+
+@dataclass(frozen=True)
+class Classified:
+    """One answer, how it was read and why; `raw` is the answer as the unit sent it (for the evidence)."""
+
+    classification: Classification
+    reason: str
+    raw: str
+
+    @property
+    def accepted(self) -> bool:
+        return self.classification is Classification.ACCEPTED
+
+    @property
+    def refused(self) -> bool:
+        return self.classification is Classification.REFUSED
+
+    def decided(self) -> "Classified":
+        """This answer when it is accepted or refused; Unrecognised (INCONCLUSIVE) with the raw answer otherwise."""
+        if self.classification is Classification.UNCLASSIFIED:
+            raise Unrecognised(f"{self.reason}; the unit answered {self.raw!r}")
+        return self
 
 
 @dataclass(frozen=True)

@@ -11,17 +11,21 @@ pytestmark = pytest.mark.requirement("TER-34-10-1")
 @pytest.mark.interfaces("snmp")
 def test_snmp_refuses_sets_with_common_communities(device, interface, evidence):
     client = device.snmp(interface)
-    probe = client.probe_writes(write_communities())
-    if probe.accepted and probe.restored is False:
-        evidence.finding(f"{interface.writable_object} could not be restored to {probe.original!r}")
-    written = [f"{a.community!r} set {interface.writable_object} to {a.probe!r}" for a in probe.written]
-    assert not written, f"SNMP {interface.port}: " + "; ".join(written) + f" (read back {probe.read_back!r})"
-    accepted = [a.community for a in probe.accepted]
-    assert not accepted, f"SNMP {interface.port}: the agent accepted SETs with the communities {accepted}"
-    if not probe.answered and not (interface.read_community and client.answers(
-            interface.read_community.get_secret_value())):
-        raise Inconclusive(f"SNMP {interface.port}: no answer to any community; declare the unit's "
-                           "`read_community` to tell silent refusals from an agent that is not running")
+    known = interface.read_community.get_secret_value() if interface.read_community else None
+    probe = client.probe_writes(write_communities(), known)
+    for name, restored in probe.restored.items():
+        if not restored:
+            evidence.finding(f"{name} could not be restored to {probe.originals.get(name)!r}")
+    written = [f"{a.community!r} set {a.object} to {a.probe!r}" for a in probe.written]
+    assert not written, f"SNMP {interface.port}: " + "; ".join(written) + f" (read back {probe.read_back})"
+    accepted = [f"{a.community!r} on {a.object}: {a.answer.raw} ({a.answer.reason})" for a in probe.accepted]
+    assert not accepted, f"SNMP {interface.port}: the agent accepted the SET's community: " + "; ".join(accepted)
+    if probe.unclassified:
+        raise Inconclusive(f"SNMP {interface.port}: answers that show neither a refused nor an accepted community: "
+                           + "; ".join(f"{a.community!r} on {a.object}: {a.answer.raw} ({a.answer.reason})"
+                                       for a in probe.unclassified)
+                           + ("" if known else "; declare the unit's `read_community` to tell silent refusals "
+                              "from an agent that is not running"))
 
 
 @pytest.mark.interfaces("mqtt")

@@ -12,7 +12,10 @@ import pytest
 from harness.evidence import Redactor, Transcript
 from harness.profile import SnmpInterface
 from harness.scope import LabScope
-from harness.transports.snmp import SnmpClient, write_communities
+from harness.transports.outcome import Classification
+from harness.transports.snmp import SYSTEM_TEXT_OBJECTS, SnmpClient, write_communities
+from harness.verdict import Inconclusive
+from testcases.ter_34_10 import test_2c_network_services as network_services
 
 
 def free_udp_port() -> int:
@@ -43,13 +46,72 @@ def client(port: int) -> SnmpClient:
         "127.0.0.0/8")]), Transcript("snmp", Redactor({})), timeout_s=0.3, retries=0)
 
 
+ISSUE_14_AGENT = ["rocommunity public", "rwcommunity private", "sysLocation Server room (fixed in snmpd.conf)"]
+ALL_FIXED_AGENT = [*ISSUE_14_AGENT, "sysContact admin@example.invalid", "sysName unit-1 (fixed)"]
+
+
+class Evidence:
+    """The evidence fixture's one verb a check calls here: the findings it notes."""
+
+    def __init__(self) -> None:
+        self.findings: list[str] = []
+
+    def finding(self, text: str) -> None:
+        self.findings.append(text)
+
+
+class Device:
+    """The device fixture's one verb the SNMP check calls: a client for the declared agent."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+
+    def snmp(self, _interface: SnmpInterface) -> SnmpClient:
+        return client(self.port)
+
+
 @pytest.mark.parametrize("agent", [["rocommunity public", "rwcommunity private"]], indirect=True)
 def test_a_write_community_is_proven_by_reading_the_probe_back_and_restored(agent: int) -> None:
     snmp = client(agent)
     probe = snmp.probe_writes(write_communities())
-    assert [a.community for a in probe.written] == ["private"] == [a.community for a in probe.accepted]
-    assert probe.read_back == probe.written[0].probe and probe.restored is True
-    assert next(a for a in probe.attempts if a.community == "public").detail == "refused: noAccess"
+    assert [(a.community, a.object) for a in probe.written] == [("private", "sysLocation")]
+    assert [a.community for a in probe.accepted] == ["private"]
+    assert probe.read_back == {"sysLocation": probe.written[0].probe} and probe.restored == {"sysLocation": True}
+    public = [a for a in probe.attempts if a.community == "public"]
+    assert [(a.object, a.answer.classification, a.answer.raw) for a in public] == [
+        (name, Classification.REFUSED, "error-status noAccess (6)") for name in ("sysLocation", "sysName",
+                                                                                 "sysContact")]
+    assert snmp.read(SYSTEM_TEXT_OBJECTS["sysLocation"], "public").value == probe.originals["sysLocation"]
+
+
+@pytest.mark.parametrize("agent", [ISSUE_14_AGENT], indirect=True)
+def test_a_fixed_object_does_not_hide_a_write_community_another_object_takes(agent: int) -> None:
+    """Issue 14: sysLocation fixed in snmpd.conf answers notWritable to the right community; sysName takes it."""
+    probe = client(agent).probe_writes(write_communities())
+    private = [(a.object, a.answer.classification, a.answer.raw) for a in probe.attempts if a.community == "private"]
+    assert private == [("sysLocation", Classification.ACCEPTED, "error-status notWritable (17)"),
+                       ("sysName", Classification.ACCEPTED, "error-status noError (0)")]
+    assert [(a.community, a.object) for a in probe.written] == [("private", "sysName")]
+    assert probe.restored == {"sysName": True}
+    assert client(agent).read(SYSTEM_TEXT_OBJECTS["sysName"], "public").value == probe.originals["sysName"]
+
+
+@pytest.mark.parametrize("agent", [ISSUE_14_AGENT], indirect=True)
+def test_the_snmp_check_fails_an_agent_whose_write_community_meets_a_fixed_object_first(agent: int) -> None:
+    """The false PASS of issue 14, on the check itself: it used to count sysLocation's notWritable as refused."""
+    interface = SnmpInterface(kind="snmp", port=agent)
+    with pytest.raises(AssertionError, match="'private' set sysName to 'tekigo-"):
+        network_services.test_snmp_refuses_sets_with_common_communities(Device(agent), interface, Evidence())
+
+
+@pytest.mark.parametrize("agent", [ALL_FIXED_AGENT], indirect=True)
+def test_a_write_community_is_a_fail_even_when_every_object_tried_is_fixed(agent: int) -> None:
+    interface = SnmpInterface(kind="snmp", port=agent)
+    evidence = Evidence()
+    with pytest.raises(AssertionError, match="accepted the SET's community: 'private' on sysLocation: "
+                                             "error-status notWritable"):
+        network_services.test_snmp_refuses_sets_with_common_communities(Device(agent), interface, evidence)
+    assert evidence.findings == []  # nothing was written, so nothing needed restoring
 
 
 @pytest.mark.parametrize("agent", [["rocommunity Unit-0wn-ro"]], indirect=True)
@@ -57,4 +119,16 @@ def test_an_agent_that_ignores_every_guess_is_told_apart_by_its_own_community(ag
     snmp = client(agent)
     probe = snmp.probe_writes(write_communities())
     assert not probe.answered and probe.accepted == []
+    assert {a.answer.classification for a in probe.attempts} == {Classification.UNCLASSIFIED}
+    known = snmp.probe_writes(write_communities(), known_community="Unit-0wn-ro")
+    assert {a.answer.classification for a in known.attempts} == {Classification.REFUSED}
     assert snmp.answers("Unit-0wn-ro") and not snmp.answers("nope")
+
+
+@pytest.mark.parametrize("agent", [["rocommunity Unit-0wn-ro"]], indirect=True)
+def test_the_snmp_check_is_inconclusive_when_silence_cannot_be_told_from_a_dead_agent(agent: int) -> None:
+    interface = SnmpInterface(kind="snmp", port=agent)
+    with pytest.raises(Inconclusive, match="'private' on sysLocation: no answer"):
+        network_services.test_snmp_refuses_sets_with_common_communities(Device(agent), interface, Evidence())
+    declared = SnmpInterface(kind="snmp", port=agent, read_community="Unit-0wn-ro")
+    network_services.test_snmp_refuses_sets_with_common_communities(Device(agent), declared, Evidence())  # PASS
