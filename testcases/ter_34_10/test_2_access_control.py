@@ -4,7 +4,7 @@ import secrets
 
 import pytest
 
-from harness.access import refusal
+from harness.transports.http_answers import classify_protected_read, classify_trick
 from harness.verdict import Inconclusive
 
 pytestmark = pytest.mark.requirement("TER-34-10-1")
@@ -19,7 +19,7 @@ def test_protected_settings_refuse_unauthenticated_reads(device, interface, evid
     client = device.http(interface)
     for protected in reads:
         answer = client.request("GET", protected.path)
-        if refusal(answer, protected.path, protected.marker) is None:
+        if classify_protected_read(answer, protected.path, protected.marker).decided().accepted:
             served.append(f"GET {protected.path} ({answer.status})")
     assert not served, "protected settings served without authentication: " + ", ".join(served)
 
@@ -88,6 +88,7 @@ def bypass_attempts(path: str) -> list[tuple[str, str, dict[str, str]]]:
 
 @pytest.mark.interfaces("http")
 def test_protected_settings_resist_path_and_method_tricks(device, interface, evidence):
+    """A trick FAILs when its answer discloses the page (the marker) or the page is served after the tricks."""
     guarded = [p for p in interface.protected if p.read and p.marker]
     if not guarded:
         raise Inconclusive("the profile declares no protected setting with a `marker` on this web admin")
@@ -95,13 +96,19 @@ def test_protected_settings_resist_path_and_method_tricks(device, interface, evi
     bypassed = []
     for protected in guarded:
         plain = client.raw("GET", protected.path)
-        if refusal(plain, protected.path, protected.marker) is None:
+        if classify_protected_read(plain, protected.path, protected.marker).decided().accepted:
             bypassed.append(f"GET {protected.path} (served without any trick)")
             continue
         for method, target, headers in bypass_attempts(protected.path):
             answer = client.raw(method, target, headers)
-            served = protected.marker in answer.body if method != "HEAD" else answer.status < 300 <= plain.status
-            if 200 <= answer.status < 300 and served:
-                trick = f" with {next(iter(headers))}: GET" if headers else ""
-                bypassed.append(f"{method} {target}{trick} ({answer.status})")
+            trick = f"{method} {target}" + (f" with {next(iter(headers))}: GET" if headers else "")
+            read = classify_trick(answer, protected.marker)
+            if read.accepted:
+                bypassed.append(f"{trick} ({answer.status})")
+            elif answer.accepted:
+                evidence.finding(f"{trick} answered {read.raw} while GET {protected.path} answered {plain.status}; "
+                                 "it disclosed no protected content (informational)")
+        after = classify_protected_read(client.raw("GET", protected.path), protected.path, protected.marker)
+        if after.accepted:
+            bypassed.append(f"GET {protected.path} served after the tricks (one of them changed the unit's state)")
     assert not bypassed, "protected settings reached without authentication: " + ", ".join(bypassed)

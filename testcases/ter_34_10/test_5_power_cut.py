@@ -4,11 +4,12 @@ import secrets
 
 import pytest
 
-from harness.access import refusal
 from harness.power.drivers import power_cycle
 from harness.power.protocol import PowerError
 from harness.power.qemu import QemuPower
 from harness.profile import HttpInterface, SshInterface
+from harness.transports.http_answers import classify_protected_read
+from harness.transports.outcome import Classification
 from harness.verdict import Inconclusive
 
 pytestmark = pytest.mark.requirement("TER-34-10-4")
@@ -33,10 +34,8 @@ def unauthenticated_refusals(device):
         client = device.http(interface)
         for protected in (p for p in interface.protected if p.read):
             answer = client.request("GET", protected.path)
-            try:
-                refused = refusal(answer, protected.path, protected.marker) is not None
-            except Inconclusive:
-                refused = None
+            read = classify_protected_read(answer, protected.path, protected.marker)
+            refused = None if read.classification is Classification.UNCLASSIFIED else read.refused
             found[f"GET {protected.path} on {interface.kind}:{interface.port}"] = refused
     return found
 

@@ -111,7 +111,8 @@ def test_safe_gateway_passes_every_surface_check(runs: dict[str, Path]) -> None:
         SURFACE: "PASS", SNMP: "PASS", MQTT: "PASS", UPNP: "PASS", SSH: "PASS", UPDATE: "PASS"}, got
     exchanges = "".join(p.read_text() for p in (runs["u1"] / "evidence").rglob("exchanges.txt"))
     assert "CONNACK Not authorized" in exchanges and "<errorCode>606</errorCode>" in exchanges
-    assert "community 'public': refused: noAccess" in exchanges
+    assert "community 'public': error-status noAccess (6)" in exchanges
+    assert "community 'public' SET sysLocation: refused" in exchanges
 
 
 def test_open_gateway_fails_snmp_mqtt_upnp_ssh_and_update(runs: dict[str, Path]) -> None:
