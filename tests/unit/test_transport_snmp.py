@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.evidence import Redactor, Transcript
+from harness.checks import CheckEvidence
+from harness.evidence import EvidenceStore, Redactor, Transcript
 from harness.profile import SnmpInterface
 from harness.scope import LabScope
 from harness.transports.outcome import Classification
@@ -50,14 +51,9 @@ ISSUE_14_AGENT = ["rocommunity public", "rwcommunity private", "sysLocation Serv
 ALL_FIXED_AGENT = [*ISSUE_14_AGENT, "sysContact admin@example.invalid", "sysName unit-1 (fixed)"]
 
 
-class Evidence:
-    """The evidence fixture's one verb a check calls here: the findings it notes."""
-
-    def __init__(self) -> None:
-        self.findings: list[str] = []
-
-    def finding(self, text: str) -> None:
-        self.findings.append(text)
+def check_evidence(folder: Path) -> CheckEvidence:
+    """What the check's `evidence` fixture gives it, kept in `folder`."""
+    return CheckEvidence("snmp", EvidenceStore(folder, Redactor({})), Transcript("snmp", Redactor({})))
 
 
 class Device:
@@ -68,6 +64,11 @@ class Device:
 
     def snmp(self, _interface: SnmpInterface) -> SnmpClient:
         return client(self.port)
+
+
+def run_check(port: int, interface: SnmpInterface, evidence: CheckEvidence) -> None:
+    """The suite's SNMP write check on the agent at `port` (it raises on FAIL and INCONCLUSIVE)."""
+    network_services.test_snmp_refuses_sets_with_common_communities(Device(port), interface, evidence)
 
 
 @pytest.mark.parametrize("agent", [["rocommunity public", "rwcommunity private"]], indirect=True)
@@ -97,20 +98,20 @@ def test_a_fixed_object_does_not_hide_a_write_community_another_object_takes(age
 
 
 @pytest.mark.parametrize("agent", [ISSUE_14_AGENT], indirect=True)
-def test_the_snmp_check_fails_an_agent_whose_write_community_meets_a_fixed_object_first(agent: int) -> None:
+def test_the_snmp_check_fails_a_write_community_that_meets_a_fixed_object_first(agent: int, tmp_path: Path) -> None:
     """The false PASS of issue 14, on the check itself: it used to count sysLocation's notWritable as refused."""
     interface = SnmpInterface(kind="snmp", port=agent)
     with pytest.raises(AssertionError, match="'private' set sysName to 'tekigo-"):
-        network_services.test_snmp_refuses_sets_with_common_communities(Device(agent), interface, Evidence())
+        run_check(agent, interface, check_evidence(tmp_path))
 
 
 @pytest.mark.parametrize("agent", [ALL_FIXED_AGENT], indirect=True)
-def test_a_write_community_is_a_fail_even_when_every_object_tried_is_fixed(agent: int) -> None:
+def test_a_write_community_is_a_fail_even_when_every_object_tried_is_fixed(agent: int, tmp_path: Path) -> None:
     interface = SnmpInterface(kind="snmp", port=agent)
-    evidence = Evidence()
+    evidence = check_evidence(tmp_path)
     with pytest.raises(AssertionError, match="accepted the SET's community: 'private' on sysLocation: "
                                              "error-status notWritable"):
-        network_services.test_snmp_refuses_sets_with_common_communities(Device(agent), interface, evidence)
+        run_check(agent, interface, evidence)
     assert evidence.findings == []  # nothing was written, so nothing needed restoring
 
 
@@ -126,9 +127,9 @@ def test_an_agent_that_ignores_every_guess_is_told_apart_by_its_own_community(ag
 
 
 @pytest.mark.parametrize("agent", [["rocommunity Unit-0wn-ro"]], indirect=True)
-def test_the_snmp_check_is_inconclusive_when_silence_cannot_be_told_from_a_dead_agent(agent: int) -> None:
+def test_the_snmp_check_is_inconclusive_when_silence_may_be_a_dead_agent(agent: int, tmp_path: Path) -> None:
     interface = SnmpInterface(kind="snmp", port=agent)
     with pytest.raises(Inconclusive, match="'private' on sysLocation: no answer"):
-        network_services.test_snmp_refuses_sets_with_common_communities(Device(agent), interface, Evidence())
+        run_check(agent, interface, check_evidence(tmp_path))
     declared = SnmpInterface(kind="snmp", port=agent, read_community="Unit-0wn-ro")
-    network_services.test_snmp_refuses_sets_with_common_communities(Device(agent), declared, Evidence())  # PASS
+    run_check(agent, declared, check_evidence(tmp_path))  # PASS: no exception
