@@ -21,7 +21,7 @@ from harness.exits import (
 from harness.netns_exec import reexec_in_namespace
 from harness.profile import DeviceProfile
 from harness.profile_loader import ProfileError, load_profile, profile_schema
-from harness.run_record import read_record
+from harness.run_record import SCHEMA, read_record
 from harness.scope import LabScope, OutOfScope
 from harness.summary import render_run, render_selftest
 
@@ -365,6 +365,7 @@ def _run_folder(run_dir: Path) -> Path:
 
 
 def _report(arguments: argparse.Namespace, extra: list[str]) -> int:
+    from harness.record_schema import RecordError
     from harness.report.lab_settings import LabSettingsError, Party, lab_settings_from_environment, load_lab_settings
     from harness.report.pdf import PdfError
     from harness.report.render import ReportRequest, RunAltered, render_reports
@@ -383,6 +384,9 @@ def _report(arguments: argparse.Namespace, extra: list[str]) -> int:
     except RunAltered as error:
         print(f"tekigo: refusing to render: {run_dir} does not match its manifest:\n{error}", file=sys.stderr)
         return 1
+    except RecordError as error:
+        raise UsageError(f"cannot render the report of {run_dir}: its results.json is not a {SCHEMA} "
+                         f"record:\n{error}") from error
     except (PdfError, ValueError, KeyError) as error:
         raise UsageError(f"cannot render the report of {run_dir}: {error}") from error
     print("\n".join(str(path) for path in rendered.paths))

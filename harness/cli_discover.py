@@ -7,12 +7,15 @@ Exit status of `discover`: 0 done, 4 usage error (nothing sent). Of `scan`: 0 ev
 import argparse
 import ipaddress
 import json
+import re
 import sys
 from pathlib import Path
 
 from harness.exits import EXIT_INCOMPLETE, UsageError
 from harness.netns_exec import reexec_in_namespace
 from harness.scope import LabScope, OutOfScope, guard
+
+PORT_RANGE = re.compile(r"(?P<first>\d+)(?:-(?P<last>\d+))?", re.ASCII)
 
 
 def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -40,16 +43,25 @@ def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 def _ports(text: str) -> list[int]:
+    """`1-1024,8080` as a list of ports; every range is checked before it is expanded (65535 ports at most)."""
     ports: list[int] = []
-    try:
-        for part in text.split(","):
-            first, _, last = part.partition("-")
-            ports.extend(range(int(first), int(last or first) + 1))
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(f"expected ports like 1-1024,8080, got {text!r}") from error
-    if not ports or not all(0 < port < 65536 for port in ports):
-        raise argparse.ArgumentTypeError("ports must be between 1 and 65535")
+    for part in text.split(","):
+        matched = PORT_RANGE.fullmatch(part.strip())
+        if matched is None:
+            raise argparse.ArgumentTypeError(f"expected ports like 1-1024,8080, got {text!r}")
+        low = _port_number(matched["first"])
+        high = _port_number(matched["last"]) if matched["last"] else low
+        if not (0 < low < 65536 and 0 < high < 65536):
+            raise argparse.ArgumentTypeError(f"ports must be between 1 and 65535, got {part.strip()}")
+        if low > high:
+            raise argparse.ArgumentTypeError(f"the range {part.strip()} runs backwards: write {high}-{low}")
+        ports.extend(range(low, high + 1))
     return list(dict.fromkeys(ports))
+
+
+def _port_number(digits: str) -> int:
+    """The number `digits` spell; past six digits it is out of range anyway (and never a 4000-digit int)."""
+    return int(digits) if len(digits) <= 6 else 1_000_000
 
 
 def _enter_namespace(arguments: argparse.Namespace) -> None:

@@ -27,6 +27,8 @@ def _public_key_path(private: Path) -> Path:
 
 def generate_key(private: Path) -> Path:
     """Write a new Ed25519 key to `private` (mode 0600) and its public key beside it; return the latter."""
+    if not private.name or private.name in (".", ".."):
+        raise KeyFileError(f"the key needs a file name, got {str(private)!r} (e.g. `tekigo keygen lab-key`)")
     public = _public_key_path(private)
     for path in (private, public):
         if path.exists():
@@ -38,10 +40,13 @@ def generate_key(private: Path) -> Path:
         descriptor = os.open(private, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except OSError as error:
         raise KeyFileError(f"cannot write {private}: {error.strerror}") from error
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(pem)
-    public.write_bytes(key.public_key().public_bytes(serialization.Encoding.PEM,
-                                                     serialization.PublicFormat.SubjectPublicKeyInfo))
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(pem)
+        public.write_bytes(key.public_key().public_bytes(serialization.Encoding.PEM,
+                                                         serialization.PublicFormat.SubjectPublicKeyInfo))
+    except OSError as error:
+        raise KeyFileError(f"cannot write the key pair {private}, {public}: {error.strerror}") from error
     return public
 
 

@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from harness.evidence import write_manifest
 from harness.integrity import Problem, check_run
+from harness.record_schema import check_record
 from harness.report.contents import gather
 from harness.report.html import render_html, write_html
 from harness.report.lab_settings import LabSettings, Party
@@ -51,12 +52,14 @@ class RenderedReports:
 def render_reports(run_dir: Path, request: ReportRequest) -> RenderedReports:
     """Render the reports of `run_dir` from its record, evidence and manifest alone.
 
-    The sealed record must match the manifest; the manifest is then rewritten to list the new
+    The sealed record must match the manifest and its schema (RecordError names each problem); the manifest
+    is then rewritten to list the new
     renderings, which leaves its sealed digest (and so any signature) unchanged.
     """
     check = check_run(run_dir)
     if check.manifest is None or check.sealed_problems():
         raise RunAltered(check.sealed_problems())
+    check_record(run_dir / "results.json")
     record = read_record(run_dir)
     settings = request.settings or _recorded_settings(record) or request.default_settings
     contents = gather(run_dir, record, check.manifest, settings, request.applicant, request.report_number)

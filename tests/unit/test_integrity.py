@@ -145,6 +145,12 @@ def test_keygen_writes_a_private_key_only_its_owner_reads_and_never_overwrites(t
     assert (tmp_path / "k").read_bytes() == key
 
 
+@pytest.mark.parametrize("name", ["", ".", "/"])
+def test_keygen_without_a_file_name_exits_4(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["keygen", name]) == 4
+    assert "the key needs a file name" in capsys.readouterr().err
+
+
 def test_a_private_key_is_refused_where_a_public_key_is_expected(
         run_dir: Path, keys: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["verify", str(run_dir), "--pubkey", str(keys)]) == 4
