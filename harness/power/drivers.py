@@ -4,12 +4,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from harness.power.labgrid_port import LabgridPowerPort
 from harness.power.manual import ManualPower
 from harness.power.netns import NetnsPower
 from harness.power.protocol import PowerError, PowerSwitch
 from harness.power.qemu import QemuPower
 from harness.power.serial_relay import SerialRelay
-from harness.power.shelly import ShellySwitch
+from harness.power.shelly import ShellyGen2Switch
 from harness.power.snmp_pdu import ApcOutlet
 from harness.power.tasmota import TasmotaPlug
 from harness.profile import (
@@ -34,13 +35,26 @@ def power_switch(settings: PowerSettings) -> PowerSwitch:
         username, password = (login.username, login.password.get_secret_value()) if login else (None, None)
         if isinstance(settings, TasmotaPowerSettings):
             return TasmotaPlug(settings.address, settings.relay, username, password)
-        return ShellySwitch(settings.address, settings.generation, settings.channel, username, password)
+        return shelly_switch(settings.address, settings.generation, settings.channel, username, password)
     if isinstance(settings, SnmpPduPowerSettings):
         return ApcOutlet(settings.address, settings.outlet, settings.write_community.get_secret_value(),
                          settings.port)
     if isinstance(settings, SerialRelayPowerSettings):
         return SerialRelay(settings.port, settings.relay, settings.baudrate)
     return ManualPower()
+
+
+def shelly_switch(address: str, generation: int, channel: int, username: str | None, password: str | None
+                  ) -> PowerSwitch:
+    """A Gen1 Shelly through labgrid's shelly_gen1 backend, a Gen2 through tekigo's own RPC client (harness/power/
+    shelly.py says why)."""
+    if generation == 2:
+        return ShellyGen2Switch(address, password, channel, username or "admin")
+    from urllib.parse import quote
+
+    login = f"{quote(username or 'admin', safe='')}:{quote(password, safe='')}@" if password is not None else ""
+    return LabgridPowerPort(f"shelly_gen{generation}", f"http://{login}{address}", channel,
+                            label=f"Shelly {address} channel {channel}")
 
 
 @dataclass(frozen=True)

@@ -69,17 +69,24 @@ class TasmotaHandler(PlugHandler):
 
 
 class ShellyGen1Handler(PlugHandler):
-    """`GET /relay/<n>?turn=on|off`; HTTP basic authentication when a login is set."""
+    """`GET /relay/<n>?turn=on|off`, or the same parameters as a form-encoded POST body (the Gen1 API takes
+    either); HTTP basic authentication when a login is set."""
 
     def do_GET(self) -> None:
+        self.relay(urlsplit(self.path).query)
+
+    def do_POST(self) -> None:
+        self.relay(self.rfile.read(min(int(self.headers.get("Content-Length", 0)), 4096)).decode())
+
+    def relay(self, parameters: str) -> None:
         url = urlsplit(self.path)
-        self.plug.requests.append(self.path)
+        self.plug.requests.append(f"{self.command} {self.path} {parameters}".rstrip())
         expected = base64.b64encode(f"admin:{self.plug.password}".encode()).decode()
         if self.plug.password is not None and self.headers.get("Authorization") != f"Basic {expected}":
             self.reply(401, {}, (("WWW-Authenticate", 'Basic realm="shelly"'),))
             return
         channel = int(url.path.rsplit("/", 1)[1])
-        turn = parse_qs(url.query).get("turn", [""])[0]
+        turn = parse_qs(parameters).get("turn", [""])[0]
         if turn in ("on", "off"):
             self.plug.relays[channel] = turn == "on"
         self.reply(200, {"ison": self.plug.relays.get(channel, True), "has_timer": False, "timer_started": 0,

@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 
 from harness.power.drivers import power_switch
+from harness.power.labgrid_port import LabgridPowerPort
 from harness.power.qemu import QemuPower
 from harness.power.serial_relay import SerialRelay
-from harness.power.shelly import ShellySwitch
 from harness.power.snmp_pdu import ApcOutlet
 from harness.power.tasmota import TasmotaPlug
 from harness.profile_loader import ProfileError, load_profile
@@ -35,7 +35,7 @@ def profile_with(tmp_path: Path, text: str, power: str):  # type: ignore[no-unty
     ("power: {driver: tasmota, address: 198.18.0.50, credentials: {password: pw-1}}\n",
      lambda _: TasmotaPlug("198.18.0.50", 1, "admin", "pw-1")),
     ("power: {driver: shelly, address: 198.18.0.51, generation: 1, channel: 1}\n",
-     lambda _: ShellySwitch("198.18.0.51", 1, 1)),
+     lambda _: LabgridPowerPort("shelly_gen1", "http://198.18.0.51", 1, label="Shelly 198.18.0.51 channel 1")),
     ("power: {driver: snmp_pdu, address: 198.18.0.52, outlet: 7, write_community: private-1}\n",
      lambda _: ApcOutlet("198.18.0.52", 7, "private-1", 161)),
     ("power: {driver: serial_relay, port: /dev/ttyUSB0, relay: 3}\n",
