@@ -15,16 +15,32 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from paho.mqtt.client import CallbackAPIVersion, Client, MQTTMessage
+from paho.mqtt.reasoncodes import ReasonCode
 
 from harness.evidence import Transcript
 from harness.net.services import printable
 from harness.profile import MqttInterface
 from harness.scope import LabScope
+from harness.transports.outcome import Classification, Classified
 from harness.verdict import Inconclusive
 
 MAX_MESSAGES = 64  # a chatty broker's retained messages are evidence, not a reason to keep reading
 SHOWN_PAYLOAD = 120
 LOOP_TICK_S = 0.05  # how soon a publish queued by another thread is written
+# CONNACK return codes (MQTT 3.1.1 §3.2.2.3) as paho reports them (MQTT 5 reason codes): 4 and 5 judge the
+# client's credentials; 1 (protocol version), 2 (client identifier) and 3 (server unavailable) do not.
+CONNACK_ACCEPTED = {0x00}
+CONNACK_REFUSED = {0x86, 0x87}  # bad user name or password, not authorized (mosquitto 2.0 sends 5 for both)
+
+
+def classify_connack(reason: ReasonCode) -> Classified:
+    """Whether the broker accepted the client's CONNECT, from its CONNACK."""
+    raw = f"CONNACK {reason} (0x{reason.value:02x})"
+    if reason.value in CONNACK_ACCEPTED:
+        return Classified(Classification.ACCEPTED, "connection accepted", raw)
+    if reason.value in CONNACK_REFUSED:
+        return Classified(Classification.REFUSED, f"{reason}: the broker refused the client's credentials", raw)
+    return Classified(Classification.UNCLASSIFIED, f"{reason} says nothing of the client's credentials", raw)
 
 
 @dataclass
@@ -132,8 +148,9 @@ class MqttClient:
         try:
             if not connected.wait(self.timeout_s):
                 raise Inconclusive(f"MQTT {self.interface.port}: no CONNACK within {self.timeout_s:g} s")
-            self.transcript.received(f"{name}: CONNACK {connack[0]}")
-            yield (None if connack[0].is_failure else session), str(connack[0])
+            answer = classify_connack(connack[0]).decided()
+            self.transcript.received(f"{name}: {answer.raw}: {answer.classification.value}")
+            yield (session if answer.accepted else None), str(connack[0])
         finally:
             stop.set()
             loop.join(self.timeout_s)
