@@ -1,4 +1,4 @@
-"""How a web admin's answer to an unauthenticated request for a protected page is read: served, refused, unclassified.
+"""How a web admin's answers are read as accepted, refused or unclassified: protected pages, tricks, uploads.
 
 The protected content is recognised by the profile's `marker` only: a status code alone discloses nothing
 (a HEAD answered 200 has no body, and web servers answer HEAD on their own from a handler that refuses GET).
@@ -42,3 +42,19 @@ def classify_trick(answer: Answer, marker: str) -> Classified:
         return Classified(Classification.ACCEPTED, f"disclosed the protected content ({marker!r})", _raw(answer))
     why = "answered without the protected content" if answer.accepted else "did not serve the page"
     return Classified(Classification.REFUSED, why, _raw(answer))
+
+
+# RFC 9110 §15.5: the request's content was judged and turned down (bad, conflicting, too large, wrong type,
+# unprocessable). 401/403/3xx judge our session and 404/405 the declared path: neither says anything of the image.
+UPLOAD_REFUSED = (400, 409, 412, 413, 415, 422)
+
+
+def classify_upload(answer: Answer) -> Classified:
+    """An update image POSTed to the unit: did it take the image or turn it down?"""
+    raw = _raw(answer) + (f": {answer.body[:200]!r}" if answer.body else "")
+    if answer.accepted:
+        return Classified(Classification.ACCEPTED, f"{answer.status}: the unit took the image", raw)
+    if answer.status in UPLOAD_REFUSED:
+        return Classified(Classification.REFUSED, f"{answer.status}: the unit turned the image down", raw)
+    return Classified(Classification.UNCLASSIFIED, f"{answer.status} does not judge the image (the session, the "
+                      "declared path or the unit's own failure)", raw)

@@ -16,6 +16,7 @@ import paramiko
 
 from harness.evidence import Transcript
 from harness.profile import Update
+from harness.transports.outcome import Classification, Classified
 from harness.transports.ssh import MAX_OUTPUT, SshClient
 from harness.verdict import Inconclusive
 
@@ -36,6 +37,17 @@ class CommandAnswer:
     def summary(self) -> str:
         """The answer as a report line names it."""
         return f"install command exit status {self.exit_status}"
+
+
+def classify_install(answer: CommandAnswer) -> Classified:
+    """Whether the install command took the image: exit status 0 took it; 126/127 (POSIX shell: not executable,
+    not found) mean the declared command did not run, which says nothing of the image; any other status refused it."""
+    raw = f"exit status {answer.exit_status}: {answer.output[-200:]!r}"
+    if answer.exit_status == 0:
+        return Classified(Classification.ACCEPTED, "the install command succeeded", raw)
+    if answer.exit_status in (126, 127):
+        return Classified(Classification.UNCLASSIFIED, "the declared install command could not be run", raw)
+    return Classified(Classification.REFUSED, "the install command failed", raw)
 
 
 def install_command(template: str, image_path: str) -> str:

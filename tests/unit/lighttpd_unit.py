@@ -2,7 +2,8 @@
 
 /admin/'s guard names the methods a browser uses (GET and POST); lighttpd answers HEAD from the same file,
 without a body, so HEAD gets past it with 200 (issue 14's false FAIL). /exact/'s guard matches one URL exactly;
-lighttpd serves the file to a trailing slash or %2f (path-info), a real bypass. Started in about 0.1 s.
+lighttpd serves the file to a trailing slash or %2f (path-info), a real bypass. /small/ takes at most 1 KiB
+of request body (413 beyond). Started in about 0.1 s.
 """
 
 import socket
@@ -26,6 +27,7 @@ $HTTP["request-method"] =~ "^(GET|POST)$" {{
   $HTTP["url"] =~ "^/admin/" {{ url.access-deny = ("") }}
 }}
 $HTTP["url"] == "/exact/settings.html" {{ url.access-deny = ("") }}
+$HTTP["url"] =~ "^/small/" {{ server.max-request-size = 1 }}
 url.redirect = ("^/redirected/" => "/login.html", "^/looping/(.*)$" => "/looping/$1")
 auth.backend = "plain"
 auth.backend.plain.userfile = "{folder}/users"

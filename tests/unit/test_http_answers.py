@@ -11,7 +11,7 @@ from harness.evidence import EvidenceStore, Redactor, Transcript
 from harness.profile import BasicLogin, HttpInterface, ProtectedPath
 from harness.scope import LabScope
 from harness.transports.http import HttpClient
-from harness.transports.http_answers import classify_protected_read, classify_trick
+from harness.transports.http_answers import classify_protected_read, classify_trick, classify_upload
 from harness.transports.outcome import Classification, Unrecognised
 from testcases.ter_34_10 import test_2_access_control as access_control
 from tests.unit.lighttpd_unit import MARKER, lighttpd
@@ -103,3 +103,17 @@ def test_a_page_served_without_any_trick_fails_at_once(unit: int, tmp_path: Path
     with pytest.raises(AssertionError, match=r"GET /open/settings.html \(served without any trick\)"):
         access_control.test_protected_settings_resist_path_and_method_tricks(
             Device(unit), interface(unit, "/open/settings.html"), check_evidence(tmp_path))
+
+
+@pytest.mark.parametrize(("path", "expected", "reason"), [
+    ("/open/settings.html", ACCEPTED, "200: the unit took the image"),
+    ("/small/upload", REFUSED, "413: the unit turned the image down"),
+    ("/basic/upload", UNCLASSIFIED, "401 does not judge the image"),
+    ("/missing/upload", UNCLASSIFIED, "404 does not judge the image"),
+    ("/redirected/upload", UNCLASSIFIED, "301 does not judge the image"),
+])
+def test_each_answer_of_a_real_web_server_to_an_upload_is_classified(
+        unit: int, path: str, expected: Classification, reason: str) -> None:
+    answer = client(unit).request("POST", path, files={"image": ("fw.swu", b"\x00" * 4096)})
+    taken = classify_upload(answer)
+    assert taken.classification is expected and taken.reason.startswith(reason), taken

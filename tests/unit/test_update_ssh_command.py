@@ -1,11 +1,13 @@
 """The ssh_command update method: its profile declaration and the install command it runs."""
 
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from harness.profile_loader import ProfileError, load_profile
-from harness.update.ssh_command import CommandAnswer, image_path_on_unit, install_command
+from harness.transports.outcome import Classification
+from harness.update.ssh_command import CommandAnswer, classify_install, image_path_on_unit, install_command
 
 R1_UPDATE = "  update:\n    path: /update\n"
 SSH_UPDATE = ("  update:\n    method: ssh_command\n    path: /run/tmp\n"
@@ -81,3 +83,16 @@ def test_the_image_goes_into_the_declared_folder_under_its_file_name_only() -> N
 def test_a_non_zero_exit_status_is_a_refusal() -> None:
     assert CommandAnswer(0, "installed 1.1.0").accepted
     assert not CommandAnswer(1, "refused: image is not signed").accepted
+
+
+@pytest.mark.parametrize(("command", "expected"), [
+    ("true", Classification.ACCEPTED),
+    ("echo 'image is not signed' >&2; exit 1", Classification.REFUSED),
+    ("/nonexistent/fw_update /tmp/fw.swu", Classification.UNCLASSIFIED),  # 127: not found
+    ("/etc/hostname /tmp/fw.swu", Classification.UNCLASSIFIED),  # 126: not executable
+])
+def test_the_install_commands_exit_status_from_a_real_shell_is_classified(command: str,
+                                                                          expected: Classification) -> None:
+    done = subprocess.run(["sh", "-c", command], capture_output=True, text=True, timeout=10)
+    answer = classify_install(CommandAnswer(done.returncode, done.stdout + done.stderr))
+    assert answer.classification is expected and answer.raw.startswith(f"exit status {done.returncode}: ")
