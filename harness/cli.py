@@ -17,6 +17,7 @@ from harness.exits import (
     EXIT_RUN_FOLDER_UNWRITABLE,
     EXIT_USAGE,
     UsageError,
+    exit_help,
 )
 from harness.netns_exec import reexec_in_namespace
 from harness.profile import DeviceProfile
@@ -61,20 +62,24 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="tekigo", description="TER Art. 34-10 conformance test harness",
-                     epilog="Exit status: see each command's help (`tekigo COMMAND --help`); 4 is always a usage or "
-                     "input error, 70 a failure of tekigo itself (the message names the log with its traceback).")
+    parser = _Parser(prog="tekigo", description="TER Art. 34-10 conformance test harness. `tekigo run --profile A.yaml "
+                     "[--profile B.yaml ...]` audits one unit, or several at once (one run folder each).",
+                     epilog=f"Each command's help says its exit statuses (`tekigo COMMAND --help`); for every command "
+                     f"{EXIT_USAGE} is a usage or input error and {EXIT_CRASH} a failure of tekigo itself (the message "
+                     "names the log with its traceback).")
     parser.add_argument("--version", action="version", version=f"tekigo {__version__}")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
-    run = commands.add_parser("run", help="run the suite against one unit",
-                              epilog="Exit status: 0 conformant, 1 non-conformant, 2 inconclusive, 3 declared exempt, "
-                              "4 usage error, 130 interrupted (Ctrl-C). Arguments after `--` go to pytest.")
-    run.add_argument("--profile", type=Path, action="append",
+    run = commands.add_parser("run", help="run the suite against one unit, or several (repeat --profile)",
+                              epilog=exit_help("0 conformant", "1 non-conformant", "2 inconclusive",
+                                               "3 declared exempt", "130 interrupted (Ctrl-C)",
+                                               after="With several units: 1 if any is non-conformant, else 2 if "
+                                               "any is inconclusive. Arguments after `--` go to pytest."))
+    run.add_argument("--profile", type=Path, action="append", metavar="PATH",
                      help="device profile (YAML); repeat it to audit several units, one run folder each under --out")
     run.add_argument("--resume", type=Path, metavar="RUN_DIR",
                      help="continue a killed or interrupted run: its finished checks are kept, the others run "
-                     "(same profile and selection; give no --profile, --out or -k)")
+                     "(same profile and selection; give no --profile, --out, --overwrite or -k)")
     run.add_argument("-n", dest="workers", type=int, default=1, metavar="N", help="units audited at once (default 1)")
     run.add_argument("--out", type=Path, metavar="DIR",
                      help="run folder (default reports/<model>-<time>); refused when it is not empty, unless "
@@ -85,25 +90,38 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--netns", help="run inside this network namespace (e.g. tekigo-tester; needs root)")
     run.set_defaults(handler=_run)
 
-    profile = commands.add_parser("profile", help="validate a profile or print the profile schema")
+    profile = commands.add_parser("profile", help="validate a profile or print the profile schema",
+                                  epilog=exit_help("0 done"))
     profile_commands = profile.add_subparsers(required=True, metavar="ACTION")
-    validate = profile_commands.add_parser("validate", help="check a profile; one line per problem")
-    validate.add_argument("path", type=Path)
+    validate = profile_commands.add_parser("validate", help="check a profile; one line per problem",
+                                           epilog=exit_help("0 the profile is valid",
+                                                            after="An invalid profile exits 4, one line per problem "
+                                                            "with file, line and field."))
+    validate.add_argument("path", type=Path, metavar="PATH", help="the device profile (YAML) to check")
     validate.set_defaults(handler=_profile_validate)
-    profile_commands.add_parser("schema", help="print the JSON Schema").set_defaults(handler=_profile_schema)
+    profile_commands.add_parser("schema", help="print the JSON Schema",
+                                epilog=exit_help("0 printed")).set_defaults(handler=_profile_schema)
 
-    lab = commands.add_parser("lab", help="manage the reference lab (needs root)")
-    lab.add_argument("action", choices=["up", "down", "status", "build-image"])
+    lab = commands.add_parser("lab", help="manage the reference lab (needs root)",
+                              epilog=exit_help("0 done", after="A lab that cannot be brought up exits 4 with the "
+                                               "reason."))
+    lab.add_argument("action", choices=["up", "down", "status", "build-image"], metavar="ACTION",
+                     help="up: start the lab (namespaces, bridge, reference devices); down: remove all of it; "
+                     "status: what runs; build-image: build the QEMU firmware images")
     lab.add_argument("--variant", action="append", help="build-image: only this firmware variant (repeatable)")
     lab.add_argument("--clones", type=int, default=0, choices=range(9), metavar="N",
                      help="up: also start N copies of r1 (r1x1.., 198.18.0.21..; N at most 8)")
     lab.set_defaults(handler=_lab)
 
-    selftest = commands.add_parser("selftest", help="run the suite on every reference device, compare")
+    selftest = commands.add_parser("selftest", help="run the suite on every reference device, compare",
+                                   epilog=exit_help("0 every device got the verdicts its profile expects",
+                                                    "1 some did not"))
     selftest.add_argument("--out", type=Path, default=Path("reports/selftest"), metavar="DIR",
                           help="folder for the runs, one per profile (default reports/selftest); a run's files left "
                           "there by an earlier selftest are replaced")
-    selftest.add_argument("--profiles", type=Path, default=REPO / "device_profiles" / "reference")
+    selftest.add_argument("--profiles", type=Path, default=REPO / "device_profiles" / "reference", metavar="DIR",
+                          help="folder of the reference devices' profiles (*.yaml, each with its expected verdicts; "
+                          "default device_profiles/reference)")
     selftest.add_argument("--keep-lab", action="store_true", help="leave the lab up afterwards")
     selftest.set_defaults(handler=_selftest)
 
@@ -116,10 +134,12 @@ def _parser() -> argparse.ArgumentParser:
 
 def _add_report_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     report = commands.add_parser("report", help="render the reports of a run folder (again)",
-                                 epilog="Exit status: 0 rendered, 1 the run folder does not match its manifest, "
-                                 "4 usage error. Lab settings: --lab-settings, else those the run recorded, "
-                                 "else $TEKIGO_LAB_SETTINGS.")
-    report.add_argument("run_dir", type=Path, metavar="RUN_DIR")
+                                 epilog=exit_help("0 rendered", "1 the run folder does not match its manifest",
+                                                  after="A results.json that is not a sound record exits 4 naming the "
+                                                  "field. Lab settings: --lab-settings, else those the run recorded, "
+                                                  "else $TEKIGO_LAB_SETTINGS."))
+    report.add_argument("run_dir", type=Path, metavar="RUN_DIR",
+                        help="the run folder (`tekigo run --out`); report.html and report.pdf are written into it")
     report.add_argument("--format", dest="formats", metavar="FORMATS", type=_formats, default=("html", "pdf"),
                         help="html, pdf or html,pdf (default)")
     report.add_argument("--lang", choices=["ja", "en", "both"], default="both", help="language (default both)")
@@ -128,23 +148,25 @@ def _add_report_commands(commands: "argparse._SubParsersAction[argparse.Argument
     report.add_argument("--applicant", metavar="NAME", help="the applicant's name (overrides the lab settings)")
     report.set_defaults(handler=_report)
 
-    keygen = commands.add_parser("keygen", help="make an Ed25519 key pair for signing runs")
+    keygen = commands.add_parser("keygen", help="make an Ed25519 key pair for signing runs",
+                                 epilog=exit_help("0 written", after="An existing key is never overwritten (4)."))
     keygen.add_argument("key", type=Path, metavar="KEY",
                         help="private key file to write; the public key goes to KEY.pub")
     keygen.set_defaults(handler=_keygen)
 
     sign = commands.add_parser("sign", help="sign the manifest of a run folder (Ed25519)",
-                               epilog="Exit status: 0 signed, 1 the run folder does not match its manifest, "
-                               "4 usage error.")
-    sign.add_argument("run_dir", type=Path, metavar="RUN_DIR")
+                               epilog=exit_help("0 signed", "1 the run folder does not match its manifest"))
+    sign.add_argument("run_dir", type=Path, metavar="RUN_DIR", help="the run folder whose manifest is signed "
+                      "(manifest.sig is written into it)")
     sign.add_argument("--key", type=Path, required=True, help="private key from `tekigo keygen`")
     sign.set_defaults(handler=_sign)
 
     verify = commands.add_parser("verify", help="check a run folder against its manifest and signature",
-                                 epilog="Exit status: 0 intact, 1 a file changed, is missing or was added, or the "
-                                 "signature does not hold, 4 usage error.")
-    verify.add_argument("run_dir", type=Path, metavar="RUN_DIR")
-    verify.add_argument("--pubkey", type=Path, help="the public key the run must be signed with")
+                                 epilog=exit_help("0 intact", "1 a file changed, is missing or was added, the "
+                                                  "record is missing, the signature does not hold or is another "
+                                                  "key's"))
+    verify.add_argument("run_dir", type=Path, metavar="RUN_DIR", help="the run folder to check (nothing is written)")
+    verify.add_argument("--pubkey", type=Path, metavar="KEY.pub", help="the public key the run must be signed with")
     verify.set_defaults(handler=_verify)
 
 

@@ -1,7 +1,6 @@
 """`tekigo discover` (the units on a lab LAN) and `tekigo scan` (one unit's attack surface).
 
-Exit status of `discover`: 0 done, 4 usage error (nothing sent). Of `scan`: 0 every port answered,
-2 incomplete (some ports never answered, or a limit stopped the sweep), 4 usage error (nothing sent).
+Exit statuses: harness/exits.py (each command's help lists its own).
 """
 
 import argparse
@@ -11,7 +10,7 @@ import re
 import sys
 from pathlib import Path
 
-from harness.exits import EXIT_INCOMPLETE, UsageError
+from harness.exits import EXIT_INCOMPLETE, UsageError, exit_help
 from harness.netns_exec import reexec_in_namespace
 from harness.scope import LabScope, OutOfScope, guard
 
@@ -20,7 +19,7 @@ PORT_RANGE = re.compile(r"(?P<first>\d+)(?:-(?P<last>\d+))?", re.ASCII)
 
 def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     discover = commands.add_parser("discover", help="list the units on a lab network (ARP, mDNS/DNS-SD, SSDP)",
-                                   epilog="Exit status: 0 done, 4 usage error.")
+                                   epilog=exit_help("0 done"))
     discover.add_argument("--network", required=True, metavar="CIDR", help="the lab network (directly connected)")
     discover.add_argument("--wait", type=float, default=1.5, metavar="S", help="how long to listen (default 1.5)")
     discover.add_argument("--json", action="store_true", help="print JSON instead of a table")
@@ -29,8 +28,9 @@ def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]"
     discover.set_defaults(handler=_discover)
 
     scan = commands.add_parser("scan", help="sweep one unit's TCP ports, grab banners, probe UDP services",
-                               epilog="Exit status: 0 every port answered, 2 incomplete, 4 usage error.")
-    scan.add_argument("address", help="the unit's address")
+                               epilog=exit_help("0 every port answered", f"{EXIT_INCOMPLETE} incomplete (some ports "
+                                                "never answered, or a limit stopped the sweep)"))
+    scan.add_argument("address", metavar="ADDRESS", help="the unit's IP address (inside --network)")
     scan.add_argument("--network", required=True, metavar="CIDR", help="the lab network the scan may send to")
     scan.add_argument("--ports", default="1-65535", type=_ports, help="e.g. 1-1024,8080 (default 1-65535)")
     scan.add_argument("--rate", type=float, default=200_000.0, metavar="PPS", help="most SYNs per second")

@@ -18,3 +18,10 @@ EXIT_INTERRUPTED = 130  # Ctrl-C: the record was written with the unfinished che
 
 class UsageError(Exception):
     """Something the user must fix before anything is sent or changed; exit status 4."""
+
+
+def exit_help(*statuses: str, after: str = "") -> str:
+    """A command's help epilog: its own statuses, then the two every command shares (and `after`)."""
+    shared = [f"{EXIT_USAGE} usage or input error (nothing sent, nothing changed)",
+              f"{EXIT_CRASH} tekigo itself failed (the message names the log with the traceback)"]
+    return f"Exit status: {', '.join([*statuses, *shared])}." + (f" {after}" if after else "")

@@ -1,8 +1,10 @@
 """Exit statuses a script can trust: usage errors exit 4 (never argparse's 2, which reads as INCONCLUSIVE), a
-crash of tekigo itself 70 with one line naming its log, and --netns however it is spelled."""
+crash of tekigo itself 70 with one line naming its log, --netns however it is spelled; the help says them."""
 
+import argparse
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -68,3 +70,25 @@ def test_a_missing_namespace_exits_4_with_the_lab_hint(tmp_path: Path, spelling:
     assert done.returncode == EXIT_USAGE, done.stderr
     assert "there is no network namespace 'tekigo-nosuch'" in done.stderr and "tekigo lab up" in done.stderr
     assert "Traceback" not in done.stderr and not (tmp_path / "run").exists()
+
+
+def commands(parser: argparse.ArgumentParser, prefix: str = "tekigo") -> Iterator[tuple[str, argparse.ArgumentParser]]:
+    """Every command (and action of a command) with its parser."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, command in action.choices.items():
+                yield from commands(command, f"{prefix} {name}")
+    yield prefix, parser
+
+
+def test_every_command_says_its_exit_statuses_and_describes_its_arguments() -> None:
+    found = dict(commands(cli._parser()))
+    assert {"tekigo run", "tekigo profile validate", "tekigo report", "tekigo verify", "tekigo scan"} <= set(found)
+    for name, parser in found.items():
+        if name != "tekigo":
+            assert "Exit status: 0 " in (parser.epilog or "") and "70 tekigo itself failed" in parser.epilog, name
+        positionals = [a for a in parser._actions
+                       if not a.option_strings and not isinstance(a, argparse._SubParsersAction)]
+        assert all(action.help for action in positionals), name
+    assert "several" in found["tekigo"].description and "--profile B.yaml" in found["tekigo"].description
+    assert all(action.help for action in found["tekigo selftest"]._actions), "selftest --profiles"
