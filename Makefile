@@ -1,14 +1,19 @@
 # The two commands a newcomer needs: `make demo` and `make test`.
 SHELL := /bin/bash
 VENV := .venv/bin
+ZOO_UNITS_AT_ONCE ?= 4
 
-.PHONY: install demo test lint bench clean
+.PHONY: install demo zoo test lint bench clean
 
 install:
 	@scripts/install.sh
 
 demo: install
 	TEKIGO_LAB_SETTINGS=device_profiles/lab-settings.example.yaml $(VENV)/tekigo selftest --out reports/demo
+
+# Third-party units (Debian packages) in factory configuration, against the verdicts their documentation justifies.
+zoo: install
+	TEKIGO_LAB_SETTINGS=device_profiles/lab-settings.example.yaml $(VENV)/tekigo zoo run --out reports/zoo -n $(ZOO_UNITS_AT_ONCE)
 
 test: install
 	$(VENV)/ruff check .
@@ -21,4 +26,4 @@ lint: install
 	$(VENV)/ruff check .
 
 clean:
-	rm -rf reports/demo
+	rm -rf reports/demo reports/zoo

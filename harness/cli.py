@@ -127,8 +127,10 @@ def _parser() -> argparse.ArgumentParser:
 
     _add_report_commands(commands)
     from harness.cli_discover import add_commands
+    from harness.cli_zoo import add_commands as add_zoo_commands
 
     add_commands(commands)
+    add_zoo_commands(commands)
     return parser
 
 

@@ -51,7 +51,7 @@ def _basis_note(record: dict[str, Any]) -> str:
     return ""
 
 
-def render_selftest(outcomes: "list[SelftestOutcome]") -> str:
+def render_selftest(outcomes: "list[SelftestOutcome]", units: str = "reference devices") -> str:
     """Device × item 1-4 × overall, each cell the verdict got (and the expected one when they differ)."""
     ids = [f"TER-34-10-{n}" for n in range(1, 5)]
     header = f"{'device':<22}" + "".join(f"{'item ' + i[-1]:<10}" for i in ids) + f"{'overall':<10}{'time':>7}  match"
@@ -65,5 +65,5 @@ def render_selftest(outcomes: "list[SelftestOutcome]") -> str:
         mark = "yes" if outcome.matches else "NO"
         lines.append(f"{outcome.name:<22}" + "".join(cells) + f"{outcome.seconds:>6.0f}s  {mark}")
     matched = sum(outcome.matches for outcome in outcomes)
-    lines.append(f"\n{matched}/{len(outcomes)} reference devices got their expected verdicts")
+    lines.append(f"\n{matched}/{len(outcomes)} {units} got their expected verdicts")
     return "\n".join(lines)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from harness.lab.devices import DEVICES, REFERENCE_DEVICES
 from harness.lab.errors import LabError
 from harness.lab.images import write_update_images
-from harness.lab.namespaces import create_lan, delete_namespace, kill_processes, lab_namespaces
+from harness.lab.namespaces import chosen_units, clear_namespaces, create_lan
 from harness.lab.power import device_power
 from harness.lab.privilege import require_root
 from harness.lab.qemu import reference as qemu_units
@@ -24,11 +24,9 @@ READY_DEADLINE_S = 10.0
 def up(devices: Sequence[str] | None = None, qemu: Sequence[str] = ()) -> LabStatus:
     """A fresh lab in factory state with `devices` (all by default) and the QEMU units `qemu` booted."""
     require_root()
-    chosen = list(DEVICES) if devices is None else list(dict.fromkeys(devices))
-    unknown = sorted(set(chosen) - set(REFERENCE_DEVICES))
-    if unknown or not chosen:
-        raise LabError(f"unknown devices {unknown or 'none chosen'}; the lab has {', '.join(DEVICES)}")
-    units = [REFERENCE_DEVICES[name] for name in chosen]
+    if devices is None:
+        devices = list(DEVICES)
+    units = [REFERENCE_DEVICES[name] for name in chosen_units(devices, list(REFERENCE_DEVICES), "lab")]
     machines = qemu_units.units(qemu)
     clear()
     create_lan([unit.host for unit in units])
@@ -57,10 +55,6 @@ def down() -> None:
 
 def clear() -> None:
     qemu_units.clear_stale()
-    namespaces = lab_namespaces()
-    for namespace in namespaces:
-        kill_processes(namespace)
-    for namespace in namespaces:
-        delete_namespace(namespace)
+    clear_namespaces()
     if STATE_DIR.exists():
         shutil.rmtree(STATE_DIR)

@@ -32,15 +32,15 @@ def run(argv: Sequence[str]) -> str:
     return done.stdout
 
 
-def tester_command(argv: Sequence[str]) -> list[str]:
+def tester_command(argv: Sequence[str], tester: Host = TESTER) -> list[str]:
     """`argv` run inside the tester namespace: the only place lab traffic may start from."""
-    return ["ip", "netns", "exec", TESTER.namespace, *argv]
+    return ["ip", "netns", "exec", tester.namespace, *argv]
 
 
-def lab_namespaces() -> list[str]:
-    """Every namespace named like ours (tekigo-*), whoever left it."""
+def lab_namespaces(prefix: str = NAMESPACE_PREFIX) -> list[str]:
+    """Every namespace named like ours (tekigo-*, or the zoo's `prefix`), whoever left it."""
     names = (line.split()[0] for line in run(["ip", "netns", "list"]).splitlines() if line.strip())
-    return sorted(name for name in names if name.startswith(NAMESPACE_PREFIX))
+    return sorted(name for name in names if name.startswith(prefix))
 
 
 def kill_processes(namespace: str) -> None:
@@ -48,7 +48,7 @@ def kill_processes(namespace: str) -> None:
     try:
         NetnsPower(namespace, boot=Path(os.devnull)).off()
     except PowerError as error:
-        if namespace in lab_namespaces():
+        if namespace in lab_namespaces(""):
             raise LabError(f"could not empty namespace {namespace}: {error}") from error
 
 
@@ -57,27 +57,45 @@ def delete_namespace(namespace: str) -> None:
     try:
         run(["ip", "netns", "delete", namespace])
     except LabError:
-        if namespace in lab_namespaces():
+        if namespace in lab_namespaces(""):
             raise
 
 
-def create_lan(hosts: Sequence[Host]) -> None:
+def clear_namespaces(prefix: str = NAMESPACE_PREFIX) -> None:
+    """Empty and delete every namespace named `prefix`* (the reference lab's, or the zoo's), no other."""
+    namespaces = lab_namespaces(prefix)
+    for namespace in namespaces:
+        kill_processes(namespace)
+    for namespace in namespaces:
+        delete_namespace(namespace)
+
+
+def chosen_units(names: Sequence[str] | None, known: Sequence[str], lab: str) -> list[str]:
+    """`names` (all of `known` when None) without repeats; LabError for an unknown name or none at all."""
+    chosen = list(known) if names is None else list(dict.fromkeys(names))
+    unknown = sorted(set(chosen) - set(known))
+    if unknown or not chosen:
+        raise LabError(f"unknown devices {unknown or 'none chosen'}; the {lab} has {', '.join(known)}")
+    return chosen
+
+
+def create_lan(hosts: Sequence[Host], bridge_namespace: str = BRIDGE_NAMESPACE, tester: Host = TESTER) -> None:
     """The bridge (multicast snooping off, so mDNS and SSDP cross it) and each host on it via a veth."""
-    run(["ip", "netns", "add", BRIDGE_NAMESPACE])
-    run(["ip", "-n", BRIDGE_NAMESPACE, "link", "set", "lo", "up"])
-    run(["ip", "-n", BRIDGE_NAMESPACE, "link", "add", BRIDGE, "type", "bridge", "mcast_snooping", "0"])
-    run(["ip", "-n", BRIDGE_NAMESPACE, "link", "set", BRIDGE, "up"])
-    for host in (TESTER, *hosts):
-        attach(host)
+    run(["ip", "netns", "add", bridge_namespace])
+    run(["ip", "-n", bridge_namespace, "link", "set", "lo", "up"])
+    run(["ip", "-n", bridge_namespace, "link", "add", BRIDGE, "type", "bridge", "mcast_snooping", "0"])
+    run(["ip", "-n", bridge_namespace, "link", "set", BRIDGE, "up"])
+    for host in (tester, *hosts):
+        attach(host, bridge_namespace)
 
 
-def attach(host: Host) -> None:
+def attach(host: Host, bridge_namespace: str = BRIDGE_NAMESPACE) -> None:
     """A namespace for `host` with its address on eth0 and no default route."""
     ns = host.namespace
     run(["ip", "netns", "add", ns])
-    run(["ip", "-n", BRIDGE_NAMESPACE, "link", "add", host.bridge_port, "type", "veth",
+    run(["ip", "-n", bridge_namespace, "link", "add", host.bridge_port, "type", "veth",
          "peer", "name", INTERFACE, "netns", ns])
-    run(["ip", "-n", BRIDGE_NAMESPACE, "link", "set", host.bridge_port, "master", BRIDGE, "up"])
+    run(["ip", "-n", bridge_namespace, "link", "set", host.bridge_port, "master", BRIDGE, "up"])
     run(["ip", "-n", ns, "addr", "add", f"{host.address}/{PREFIX_LENGTH}", "dev", INTERFACE])
     run(["ip", "-n", ns, "link", "set", INTERFACE, "up"])
     run(["ip", "-n", ns, "link", "set", "lo", "up"])

@@ -5,11 +5,12 @@ import subprocess
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
 from harness.lab.devices import ReferenceDevice
 from harness.lab.errors import LabError
 from harness.lab.namespaces import tester_command
-from harness.lab.topology import device_dir
+from harness.lab.topology import TESTER, Host, device_dir
 from harness.power.netns import namespace_pids
 
 # One pass over the ports, run by a bare interpreter inside the tester namespace.
@@ -26,8 +27,9 @@ print(json.dumps(closed))
 CONSOLE_TAIL_LINES = 15
 
 
-def closed_ports(targets: Sequence[tuple[str, int]]) -> list[tuple[str, int]]:
-    argv = tester_command([sys.executable, "-I", "-S", "-c", PROBE, json.dumps(list(targets))])
+def closed_ports(targets: Sequence[tuple[str, int]], tester: Host = TESTER) -> list[tuple[str, int]]:
+    """The (address, port) pairs that refuse a TCP connection from `tester`."""
+    argv = tester_command([sys.executable, "-I", "-S", "-c", PROBE, json.dumps(list(targets))], tester)
     try:
         done = subprocess.run(argv, capture_output=True, text=True, timeout=10, check=False)
     except subprocess.TimeoutExpired as error:
@@ -37,9 +39,10 @@ def closed_ports(targets: Sequence[tuple[str, int]]) -> list[tuple[str, int]]:
     return [(address, port) for address, port in json.loads(done.stdout)]
 
 
-def console_tail(device: str) -> str:
+def console_tail(device: str, folder: Path | None = None) -> str:
+    """The last lines of the device's console.log (in `folder`, by default the reference device's own)."""
     try:
-        lines = (device_dir(device) / "console.log").read_text(errors="replace").splitlines()
+        lines = ((folder or device_dir(device)) / "console.log").read_text(errors="replace").splitlines()
     except FileNotFoundError:
         return "(no console.log)"
     return "\n".join(lines[-CONSOLE_TAIL_LINES:]) or "(console.log is empty)"

@@ -1,6 +1,7 @@
 """Renders the device files kept as templates (boot script, lighttpd configuration)."""
 
 import shlex
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -19,17 +20,21 @@ def lighttpd_string(value: object) -> str:
     return f'"{text}"'
 
 
-_environment = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(TEMPLATES),
-    undefined=jinja2.StrictUndefined,
-    keep_trailing_newline=True,
-    trim_blocks=True,
-    lstrip_blocks=True,
-    autoescape=False,  # shell scripts and lighttpd configuration, quoted by the filters below
-)
-_environment.filters["sh"] = lambda value: shlex.quote(str(value))
-_environment.filters["lq"] = lighttpd_string
+@cache
+def _environment(folder: Path) -> jinja2.Environment:
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(folder),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,  # shell scripts and lighttpd configuration, quoted by the filters below
+    )
+    environment.filters["sh"] = lambda value: shlex.quote(str(value))
+    environment.filters["lq"] = lighttpd_string
+    return environment
 
 
-def render(template: str, **values: Any) -> str:
-    return _environment.get_template(template).render(**values)
+def render(template: str, templates: Path = TEMPLATES, **values: Any) -> str:
+    """`template` from the folder `templates` (the reference lab's by default) filled with `values`."""
+    return _environment(templates).get_template(template).render(**values)

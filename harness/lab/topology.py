@@ -21,10 +21,11 @@ class Host:
 
     name: str
     address: str
+    prefix: str = NAMESPACE_PREFIX  # the zoo's hosts carry their own, so neither lab clears the other's
 
     @property
     def namespace(self) -> str:
-        return NAMESPACE_PREFIX + self.name
+        return self.prefix + self.name
 
     @property
     def bridge_port(self) -> str:
