@@ -3,10 +3,9 @@
 import subprocess
 from collections.abc import Sequence
 
-from harness.lab.devices import Account
+from harness.lab.devices import LOGIN_SHELL, Account
 from harness.lab.errors import LabError
 
-LOGIN_SHELL = "/bin/sh"
 HOME = "/"
 LAST_CHANGE_DAYS = 19000  # shadow's "last changed" day of the factory accounts
 
@@ -23,7 +22,7 @@ def sha512_crypt(password: str) -> str:
 
 
 def passwd_file(accounts: Sequence[Account]) -> str:
-    return "".join(f"{a.name}:x:{a.uid}:{a.uid}:{a.name}:{HOME}:{LOGIN_SHELL}\n" for a in accounts)
+    return "".join(f"{a.name}:x:{a.uid}:{a.uid}:{a.name}:{HOME}:{a.shell}\n" for a in accounts)
 
 
 def group_file(accounts: Sequence[Account]) -> str:
@@ -42,6 +41,6 @@ def password_field(password: str | None) -> str:
     return sha512_crypt(password) if password else ""
 
 
-def shells_file() -> str:
+def shells_file(accounts: Sequence[Account] = ()) -> str:
     """dropbear refuses a login whose shell is not listed here."""
-    return LOGIN_SHELL + "\n"
+    return "".join(f"{shell}\n" for shell in dict.fromkeys([LOGIN_SHELL, *(a.shell for a in accounts)]))

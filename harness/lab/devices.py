@@ -11,6 +11,8 @@ from harness.lab.topology import DEVICE_HOSTS, Host
 LoginMethod = Literal["form", "basic", "json"]
 CredentialStore = Literal["flash", "ram"]
 
+LOGIN_SHELL = "/bin/sh"
+FIRST_LOGIN_SHELL = "/usr/local/bin/first-login"  # s1's admin: runs passwd until the factory password is changed
 ADMIN_UID = 61000  # uids the host does not use; they exist only inside the device's own /etc/passwd
 HTTP_PORT = 80
 SSH_PORT = 22
@@ -26,6 +28,7 @@ class Account:
     name: str
     uid: int
     password: str | None
+    shell: str = LOGIN_SHELL
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,9 @@ class ReferenceDevice:
     applies_updates: bool = True  # False: its web admin answers an update upload 200 and flashes nothing
     ssh_blank_logins: bool = False  # dropbear -B: an account with an empty password gets in by 'none' auth
     ssh_update: bool = False  # `fw_update IMAGE` over SSH hands the image to its root update agent
+    web: bool = True  # False: no lighttpd and no web admin at all (an SSH-only unit)
+    first_run_setup: bool = False  # no preset credential: the first user creates the admin account (/api/setup)
+    etc_in_flash: bool = False  # the unit's whole /etc is a flash folder (busybox passwd replaces /etc/shadow)
 
     @property
     def host(self) -> Host:
@@ -89,6 +95,15 @@ class ReferenceDevice:
         return Path(firmware.__file__).parent / "fw_update.py"
 
     @property
+    def first_login_shell(self) -> Path:
+        return Path(firmware.__file__).parent / "first_login.sh"
+
+    @property
+    def forces_first_login_change(self) -> bool:
+        """Its SSH account's login shell runs passwd until the factory password is changed."""
+        return any(account.shell == FIRST_LOGIN_SHELL for account in self.accounts)
+
+    @property
     def ssh_account_gid(self) -> int:
         """The group of the SSH account (its own, as in `accounts.group_file`): who may ask the update agent."""
         return next(account.uid for account in self.accounts if account.name == self.ssh_account)
@@ -98,7 +113,7 @@ class ReferenceDevice:
         """TCP ports the unit listens on once booted."""
         return tuple(
             port
-            for port, enabled in ((SSH_PORT, self.ssh), (TELNET_PORT, self.telnet), (HTTP_PORT, True),
+            for port, enabled in ((SSH_PORT, self.ssh), (TELNET_PORT, self.telnet), (HTTP_PORT, self.web),
                                   (MQTT_PORT, self.mqtt != "off"), (IGD_PORT, self.igd != "off"))
             if enabled
         )
@@ -158,6 +173,19 @@ UNIQUE_UNITS: dict[str, ReferenceDevice] = {
                   accounts=(_LOCKED_ROOT, Account("admin", ADMIN_UID, None), _AVAHI))
     for name, label in LABELS.items()
 }
+# Onboarding units, in the selftest beside DEVICES (their profiles name them): w1 ships with no credential at
+# all, its first user creates the administrator through /api/setup (a CSRF cookie echoed in X-CSRFToken);
+# s1 is SSH only (dropbear, no web server), its published default admin/admin runs passwd and nothing else
+# until it is changed, and it takes updates by `fw_update` over SSH. Both conform; everything is in flash.
+ONBOARDING_UNITS: dict[str, ReferenceDevice] = {
+    "w1": replace(DEVICES["n1"], name="w1", hostname="tkg-w1", model="TKG-W1", server_tag="TKG-W1 Hub",
+                  credential_store="flash", forced_change=False, ssh=False, ssh_account=None, first_run_setup=True,
+                  factory_username="", factory_password="",
+                  accounts=(_LOCKED_ROOT, Account("admin", ADMIN_UID, None), _AVAHI)),
+    "s1": replace(DEVICES["r1"], name="s1", hostname="tkg-s1", model="TKG-S1", server_tag="TKG-S1 sshd",
+                  web=False, snmp="off", ssh_update=True, etc_in_flash=True,
+                  accounts=(_LOCKED_ROOT, Account("admin", ADMIN_UID, "admin", FIRST_LOGIN_SHELL), _AVAHI)),
+}
 REFERENCE_DEVICES: dict[str, ReferenceDevice] = (  # every device `lab up` can start
-    DEVICES | CLONES | SURFACE_UNITS | UNIQUE_UNITS
+    DEVICES | CLONES | SURFACE_UNITS | UNIQUE_UNITS | ONBOARDING_UNITS
 )

@@ -16,6 +16,7 @@ from harness.lab.topology import device_dir
 FACTORY_SETTINGS = {"ntp_server": "ntp.nict.jp", "dns_server": "198.18.0.1", "remote_admin": False}
 RAM_DIR = "/run/webadmin"  # the unit's tmpfs, mounted by its boot script
 FIRMWARE = Path(webadmin.__file__)
+LD_SO_CACHE = Path("/etc/ld.so.cache")
 
 
 def write_factory_state(device: ReferenceDevice, vendor_public_key: str, python: str) -> None:
@@ -52,15 +53,31 @@ def write_factory_state(device: ReferenceDevice, vendor_public_key: str, python:
 
 
 def write_accounts(device: ReferenceDevice, folder: Path) -> None:
-    etc = folder / "etc"
+    etc = folder / "flash" / "etc" if device.etc_in_flash else folder / "etc"
+    etc.mkdir(parents=True, exist_ok=True)
     (etc / "passwd").write_text(accounts.passwd_file(device.accounts))
     (etc / "group").write_text(accounts.group_file(device.accounts))
-    (etc / "shells").write_text(accounts.shells_file())
+    (etc / "shells").write_text(accounts.shells_file(device.accounts))
     banner = f"{device.model} ({device.hostname})\n"
     for text in ("issue", "issue.net", "motd"):
         (etc / text).write_text(banner)
-    shadow = etc / "shadow" if device.credential_store == "ram" else folder / "flash" / "shadow"
+    if device.etc_in_flash:
+        write_whole_etc(device, etc)
+    in_etc = device.etc_in_flash or device.credential_store == "ram"
+    shadow = etc / "shadow" if in_etc else folder / "flash" / "shadow"
     write_private(shadow, accounts.shadow_file(device.accounts))
+
+
+def write_whole_etc(device: ReferenceDevice, etc: Path) -> None:
+    """What else the unit reads from an /etc of its own: name lookups, avahi's folder, the first-login mark."""
+    (etc / "nsswitch.conf").write_text("passwd: files\ngroup: files\nshadow: files\n")
+    if LD_SO_CACHE.exists():  # where the dynamic linker finds the daemons' libraries
+        shutil.copyfile(LD_SO_CACHE, etc / LD_SO_CACHE.name)
+    (etc / "avahi" / "services").mkdir(parents=True)
+    if device.forces_first_login_change:
+        mark = etc / "first-login"  # its login shell notes here that the factory password was changed
+        mark.mkdir()
+        os.chown(mark, device.ssh_account_gid, device.ssh_account_gid)
 
 
 def write_private(path: Path, text: str) -> None:
@@ -92,6 +109,7 @@ def webadmin_config(device: ReferenceDevice, folder: Path, vendor_public_key: st
         "basic_userfile": str(userfile) if device.login == "basic" else None,
         "upnp": upnp_description(device) if device.upnp else None,
         "applies_updates": device.applies_updates,
+        "first_run_setup": device.first_run_setup,
     }
 
 

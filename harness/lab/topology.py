@@ -47,6 +47,9 @@ DEVICE_HOSTS: dict[str, Host] = {
     "u2": Host("u2", "198.18.0.62"),
     # Unique-per-unit units (item 2 path b): r1's firmware, a label password per unit; tests only.
     **{f"pu{n}": Host(f"pu{n}", f"198.18.0.{40 + n}") for n in range(1, 5)},
+    # Onboarding units: a first-run wizard with no preset credential (w1), an SSH-only unit (s1).
+    "w1": Host("w1", "198.18.0.71"),
+    "s1": Host("s1", "198.18.0.72"),
 }
 
 

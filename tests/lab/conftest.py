@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from harness import lab
-from harness.lab.devices import DEVICES
+from harness.lab.devices import REFERENCE_DEVICES
 from harness.lab.readiness import wait_until_listening
 
 SNIPPET_TIMEOUT_S = 60.0
@@ -198,7 +198,7 @@ def power_cycle(device: str) -> None:
     power = lab.device_power(device)
     power.off()
     power.on()
-    wait_until_listening([DEVICES[device]])
+    wait_until_listening([REFERENCE_DEVICES[device]])
 
 
 @pytest.fixture(scope="session")

@@ -19,6 +19,7 @@ from pathlib import Path
 from webadmin import MAX_BODY, Config, HttpError, Unit
 
 CONNECTION_TIMEOUT_S = 30.0
+VERSION_REQUEST = b"VERSION\n"  # `fw_update --version`: the answer is "firmware <version>"
 
 
 def read_image(connection: socket.socket) -> bytes | None:
@@ -36,6 +37,8 @@ def answer(config: Config, connection: socket.socket) -> str:
     image = read_image(connection)
     if image is None:
         return f"refused: image larger than {MAX_BODY} bytes"
+    if image == VERSION_REQUEST:
+        return f"firmware {Unit(config).firmware_version()}"
     try:
         return f"installed {Unit(config).install(image)}"
     except HttpError as error:

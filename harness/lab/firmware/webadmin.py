@@ -53,7 +53,8 @@ TRUE_WORDS = ("1", "true", "on", "yes")
 FALSE_WORDS = ("0", "false", "off", "no")
 REASONS = {
     200: "OK", 303: "See Other", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden",
-    404: "Not Found", 405: "Method Not Allowed", 413: "Payload Too Large", 500: "Internal Server Error",
+    404: "Not Found", 405: "Method Not Allowed", 409: "Conflict", 413: "Payload Too Large",
+    500: "Internal Server Error",
 }
 
 
@@ -92,6 +93,9 @@ class Config:
     upnp: dict[str, str] | None = None
     # False: an update upload is answered as installed, but nothing is flashed (the version never changes).
     applies_updates: bool = True
+    # True: no preset credential; until the first user creates the administrator through /api/setup, no
+    # login succeeds (first-run wizard, JSON API). The created account is in flash like a changed password.
+    first_run_setup: bool = False
 
     @classmethod
     def load(cls, path: Path) -> Config:
@@ -280,7 +284,13 @@ class Unit:
     def password_pending(self) -> bool:
         return self.config.forced_change and not self.credential_file.exists()
 
+    def claimed(self) -> bool:
+        """A first-run unit whose administrator account has been created (always true for the others)."""
+        return not self.config.first_run_setup or self.credential_file.exists()
+
     def login_ok(self, username: str, password: str) -> bool:
+        if not self.claimed():
+            return False
         if self.config.basic_userfile is not None:
             lines = Path(self.config.basic_userfile).read_text(encoding="utf-8").splitlines()
             return f"{username}:{password}" in lines
@@ -315,6 +325,21 @@ class Unit:
             write_atomically(Path(self.config.basic_userfile), f"{username}:{new}\n")
         write_atomically(self.credential_file,
                          json.dumps({"username": username, "hash": hash_password(new)}) + "\n")
+
+    def create_admin(self, username: str, password: str) -> None:
+        """The first-run wizard's claim: atomic, so of two users racing for the unit one gets it."""
+        refusal = self.password_refusal(username, password)
+        if refusal:
+            raise HttpError(400, refusal)
+        record = json.dumps({"username": username, "hash": hash_password(password)}) + "\n"
+        claim = self.credential_file.with_name(f".claim.{os.getpid()}.{threading.get_ident()}")
+        write_atomically(claim, record)
+        try:
+            os.link(claim, self.credential_file)  # fails if someone else created the account meanwhile
+        except FileExistsError as error:
+            raise HttpError(409, "the unit is already set up") from error
+        finally:
+            claim.unlink()
 
     def settings(self) -> dict[str, Any]:
         path = self.flash / "settings.json"
@@ -579,6 +604,49 @@ def api_login(ctx: Context) -> Response:
                           "must_change": ctx.unit.password_pending()})
 
 
+# First-run wizard (w1): no preset credential; the setup API takes a double-submit CSRF token, the cookie
+# `csrftoken` echoed in the header X-CSRFToken (as Django's and many hubs' single-page apps do).
+
+SETUP_COOKIE = "csrftoken"
+SETUP_HEADER = "HTTP_X_CSRFTOKEN"
+USERNAME_RE = re.compile(r"[a-z_][a-z0-9_-]{0,31}")
+
+
+def setup_cookie(ctx: Context) -> list[tuple[str, str]]:
+    """The Set-Cookie of a new CSRF token when the client has none."""
+    if TOKEN_RE.fullmatch(ctx.request.cookies().get(SETUP_COOKIE, "")):
+        return []
+    return [("Set-Cookie", f"{SETUP_COOKIE}={secrets.token_urlsafe(24)}; Path=/; SameSite=Strict")]
+
+
+def wizard_home(ctx: Context) -> Response:
+    if ctx.unit.claimed():
+        body = "<p>Log in through the app (POST /api/login).</p>"
+    else:
+        body = ("<p>Welcome. Create the administrator account to start: POST /api/setup with "
+                "<code>{\"username\", \"password\"}</code> and the header X-CSRFToken.</p>")
+    return html_response(f"{ctx.config.model} setup", body, headers=setup_cookie(ctx))
+
+
+def setup_status(ctx: Context) -> Response:
+    return json_response({"open": not ctx.unit.claimed()}, headers=tuple(setup_cookie(ctx)))
+
+
+def setup_submit(ctx: Context) -> Response:
+    cookie = ctx.request.cookies().get(SETUP_COOKIE, "")
+    header = ctx.request.environ.get(SETUP_HEADER, "")
+    if not TOKEN_RE.fullmatch(cookie) or not hmac.compare_digest(cookie.encode(), header.encode()):
+        raise HttpError(403, "CSRF token missing or wrong (send the csrftoken cookie back in X-CSRFToken)")
+    if ctx.unit.claimed():
+        raise HttpError(409, "the unit is already set up")
+    values = ctx.request.json()
+    username, password = text_field(values, "username", 32), text_field(values, "password", MAX_PASSWORD)
+    if not USERNAME_RE.fullmatch(username):
+        raise HttpError(400, "username: lower-case letters, digits, _ and -, at most 32")
+    ctx.unit.create_admin(username, password)
+    return json_response({"status": "administrator created", "username": username})
+
+
 Handler = Callable[[Context], Response]
 PUBLIC, USER, PENDING_OK = "public", "user", "pending_ok"  # who may call a route
 
@@ -586,7 +654,9 @@ PUBLIC, USER, PENDING_OK = "public", "user", "pending_ok"  # who may call a rout
 def routes(config: Config) -> dict[tuple[str, str], tuple[Handler, str]]:
     """(method, path) -> (handler, access) for the configured login method, and UPnP's description."""
     description = {("GET", "/upnp/device.xml"): (upnp_description, PUBLIC)} if config.upnp else {}
-    return login_routes(config) | description
+    wizard = {("GET", "/"): (wizard_home, PUBLIC), ("GET", "/api/setup"): (setup_status, PUBLIC),
+              ("POST", "/api/setup"): (setup_submit, PUBLIC)} if config.first_run_setup else {}
+    return login_routes(config) | description | wizard
 
 
 def login_routes(config: Config) -> dict[tuple[str, str], tuple[Handler, str]]:
