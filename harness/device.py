@@ -24,7 +24,7 @@ from harness.transports.snmp import SnmpClient
 from harness.transports.ssh import SshClient
 from harness.transports.telnet import TelnetClient
 from harness.transports.upnp import UpnpClient
-from harness.update.settle import settled_version
+from harness.update.settle import settle_time, settled_version
 from harness.update.ssh_command import CommandAnswer, install_over_ssh
 from harness.update.swupdate_upload import DEFAULT_PORT as SWUPDATE_PORT
 from harness.update.swupdate_upload import upload_to_swupdate
@@ -197,7 +197,7 @@ class Device:
         installed = answer.accepted
         if installed and update.method in SETTLING_METHODS:
             installed = settled_version(self.read_version, lambda v: v == update.expected_version,
-                                        update.settle_s) == update.expected_version
+                                        settle_time(answer, update.settle_s)) == update.expected_version
         if installed:
             self.state.updated_to = update.expected_version
             self._tell_state_changed()
@@ -212,7 +212,8 @@ class Device:
                                     image, name, update)
         if update.method == "swupdate":
             return upload_to_swupdate(self.address, update.port or SWUPDATE_PORT, update.path, name, image,
-                                      self.scope, self.transcript, self.profile.unit.connect_timeout_s)
+                                      self.scope, self.transcript, self.profile.unit.connect_timeout_s,
+                                      update.settle_s)
         return self.web.request("POST", update.path, session=session or self.web_session(),
                                 files={update.field: (name, image)})
 

@@ -3,6 +3,10 @@
 import time
 from collections.abc import Callable
 
+from harness.transports.http import Answer
+from harness.update.ssh_command import CommandAnswer
+from harness.update.swupdate_upload import SwupdateAnswer
+
 POLL_S = 0.5
 
 
@@ -14,3 +18,9 @@ def settled_version(read: Callable[[], str], done: Callable[[str], bool], within
         if done(version) or time.monotonic() >= deadline:
             return version
         time.sleep(POLL_S)
+
+
+def settle_time(answer: Answer | CommandAnswer, declared_s: float) -> float:
+    """How long to watch the version after the unit took an image: not at all once its agent reported that the
+    install failed (it is done with the image; the version is read once), else the declared settle time."""
+    return 0.0 if isinstance(answer, SwupdateAnswer) and answer.agent_status == "FAILURE" else declared_s

@@ -7,7 +7,7 @@ are sent by the declared update method; each must leave the reported version unc
 import pytest
 
 from harness.device import SETTLING_METHODS
-from harness.update.settle import settled_version
+from harness.update.settle import settle_time, settled_version
 from harness.update.tamper import flipped, tampered_version, unsigned
 from harness.verdict import Inconclusive, NotApplicable
 
@@ -30,7 +30,7 @@ def version_after_sending(device, profile, image: bytes, name: str) -> tuple[str
     before = device.read_version()
     answer = device.send_image(image, name)
     device.transcript.note(f"the unit answered {answer.summary} to {name}")
-    settle_s = update.settle_s if update.method in SETTLING_METHODS and answer.accepted else 0.0
+    settle_s = settle_time(answer, update.settle_s) if update.method in SETTLING_METHODS and answer.accepted else 0.0
     return before, settled_version(device.read_version, lambda version: version != before, settle_s)
 
 
