@@ -1,17 +1,21 @@
-"""NOTICE-scale credential sweep over telnet and SSH: tekigo's sweep engine against hydra, same target, same run.
+"""NOTICE-scale credential sweep over telnet, SSH and HTTP: tekigo's sweep engine against hydra, same target, same run.
 
 Run as root from the repository: .venv/bin/python benchmarks/credentials_vs_hydra.py [--pairs N] [--throttled]
+    [--protocol telnet|ssh|http-basic|http-form ...] [--rounds N]
 Both tools get the same pairs (the NOTICE dictionary minus the pairs the unit accepts, so neither stops
 early) and the same number of connections at once, and run in the lab's tester namespace one after the
-other against the same service: telnet on c1, SSH on r1. By default that service is the unit's
+other against the same service: telnet on c1, SSH on r1, HTTP basic auth on c1's web admin, the form
+login (double-submit CSRF cookie) on r1's. For telnet and SSH that service is by default the unit's
 unthrottled twin (benchmarks/support/unthrottled.py: OpenSSH, and shadow's login behind busybox telnetd,
 with the unit's own accounts and no failure delay), so the tools are measured, not the unit's throttle;
---throttled sweeps the unit's own dropbear and busybox login with the suite's LIMITS instead.
-Goal: tekigo >= 1.0x hydra in pairs per second.
+--throttled sweeps the unit's own dropbear and busybox login with the suite's LIMITS instead. HTTP is
+always the unit's own web admin with the suite's LIMITS (it hashes every try with PBKDF2: both tools pay it).
+Goal: tekigo >= 1.0x hydra in pairs per second, on every protocol; one RESULT line each (median of rounds).
 """
 
 import argparse
 import json
+import os
 import re
 import sys
 import tempfile
@@ -19,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.support.lab_session import lab_with, timed_in_tester
+from benchmarks.support.lab_session import lab_with, median, timed_in_tester
 from benchmarks.support.unthrottled import PORTS, unthrottled_twin
 from harness.credentials.dictionary import load_dictionary
 from harness.credentials.sweep import SweepLimits
@@ -33,8 +37,10 @@ from harness.credentials.dictionary import Pair
 from harness.credentials.sweep import sweep
 from harness.evidence import Redactor, Transcript
 from harness.profile import SshInterface, TelnetInterface
+from harness.profile_loader import load_profile
 from harness.credentials.sweep import SweepLimits
 from harness.scope import LabScope, guard
+from harness.transports.http import HttpClient
 from harness.transports.ssh import SshClient
 from harness.transports.telnet import TelnetClient
 kind, address, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
@@ -48,6 +54,10 @@ if kind == "ssh":
     pairs = sorted(pairs, key=lambda pair: pair.username)
     attempt = lambda batch: client.logins(batch[0].username,
                                           [p.password for p in batch if p.username == batch[0].username])
+elif kind.startswith("http"):
+    interface = load_profile(sys.argv[6]).http_interfaces()[0]
+    client = HttpClient(address, interface, scope, transcript, 10.0)
+    attempt = lambda batch: client.logins([(p.username, p.password) for p in batch])
 else:
     client = TelnetClient(address, TelnetInterface(kind="telnet", port=port), scope, transcript, 5.0)
     attempt = lambda batch: client.logins([(p.username, p.password) for p in batch])
@@ -57,7 +67,12 @@ print(json.dumps({"tried": outcome.tried, "accepted": len(outcome.accepted), "er
                   "untried": outcome.untried, "seconds": outcome.seconds, "stopped_by": outcome.stopped_by,
                   "first_errors": outcome.errors[:3]}))
 """
-TARGETS = {"telnet": "c1", "ssh": "r1"}
+TARGETS = {"telnet": "c1", "ssh": "r1", "http-basic": "c1", "http-form": "r1"}
+REPO = Path(__file__).resolve().parent.parent
+PROFILES = {"c1": REPO / "device_profiles/reference/c1-camera.yaml",
+            "r1": REPO / "device_profiles/reference/r1-router.yaml"}
+PORTS_OF_UNITS = {"ssh": 22, "telnet": 23, "http-basic": 80, "http-form": 80}
+CSRF_TOKEN = "tekigo-benchmark-csrf-token-0001"  # hydra's form posts carry it as cookie and field (double submit)
 # Against the twins: as many tries a connection as the service allows (OpenSSH MaxAuthTries 10; shadow's
 # login up to 5), and connections enough to keep 2 cores busy.
 UNTHROTTLED_LIMITS = {
@@ -78,7 +93,8 @@ def benchmark_pairs(kind: str, limit: int) -> list[tuple[str, str]]:
 
 def run_tekigo(kind: str, port: int, pairs: list[tuple[str, str]], limits: SweepLimits) -> dict[str, float]:
     address = DEVICES[TARGETS[kind]].host.address
-    argv = [sys.executable, "-c", SWEEP, kind, address, str(port), json.dumps(pairs), json.dumps(limits.__dict__)]
+    argv = [sys.executable, "-c", SWEEP, kind, address, str(port), json.dumps(pairs), json.dumps(limits.__dict__),
+            str(PROFILES[TARGETS[kind]])]
     wall, done = timed_in_tester(argv, 900)
     if done.returncode != 0:
         raise SystemExit(f"tekigo {kind} sweep failed:\n{done.stderr[-2000:]}")
@@ -91,7 +107,8 @@ def run_hydra(kind: str, port: int, pairs: list[tuple[str, str]], tasks: int) ->
     with tempfile.TemporaryDirectory() as folder:
         combos = Path(folder) / "pairs.txt"
         combos.write_text("".join(f"{user}:{password}\n" for user, password in pairs), encoding="utf-8")
-        argv = ["hydra", "-C", str(combos), "-t", str(tasks), "-f", "-I", "-w", "10", f"{kind}://{address}:{port}"]
+        argv = ["hydra", "-C", str(combos), "-t", str(tasks), "-f", "-I", "-w", "10",
+                *hydra_target(kind, address, port)]
         wall, done = timed_in_tester(argv, 900)
     found = re.search(r"(\d+) valid passwords? found", done.stdout)
     if found is None:
@@ -99,6 +116,17 @@ def run_hydra(kind: str, port: int, pairs: list[tuple[str, str]], tasks: int) ->
     claimed = [line.strip() for line in (done.stdout + done.stderr).splitlines() if "host:" in line]
     return {"wall": wall, "valid": int(found.group(1)), "claimed": claimed,
             "command": " ".join([argv[0], "-C", "PAIRS", *argv[3:]])}
+
+
+def hydra_target(kind: str, address: str, port: int) -> list[str]:
+    """hydra's service URL (and module options) for `kind` on the unit."""
+    if kind == "http-basic":  # c1's web admin asks for basic auth on its status page
+        return [f"http-get://{address}:{port}/admin/status"]
+    if kind == "http-form":  # r1's form: the CSRF token is a double-submit cookie, so a fixed one passes
+        form = (f"/login:username=^USER^&password=^PASS^&csrf_token={CSRF_TOKEN}:F=Login failed:"
+                f"H=Cookie\\: csrf={CSRF_TOKEN}")
+        return [f"http-post-form://{address}:{port}{form}"]
+    return [f"{kind}://{address}:{port}"]
 
 
 def compare(kind: str, port: int, limits: SweepLimits, count: int) -> tuple[str, int, float, float]:
@@ -118,23 +146,34 @@ def compare(kind: str, port: int, limits: SweepLimits, count: int) -> tuple[str,
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pairs", type=int, default=1000, help="at most this many pairs per protocol")
-    parser.add_argument("--protocol", choices=sorted(TARGETS), action="append", help="default: both")
+    parser.add_argument("--protocol", choices=sorted(TARGETS), action="append", help="default: all")
     parser.add_argument("--throttled", action="store_true", help="the unit's own daemons, with the suite's LIMITS")
+    parser.add_argument("--rounds", type=int, default=1, help="both tools this many times on each protocol")
     arguments = parser.parse_args()
-    rows = []
+    kinds = arguments.protocol or ["telnet", "ssh", "http-basic", "http-form"]
+    rows: dict[str, list[tuple[int, float, float]]] = {kind: [] for kind in kinds}
     with lab_with(sorted(set(TARGETS.values()))):
-        for kind in arguments.protocol or ["telnet", "ssh"]:
-            if arguments.throttled:
-                port = {"ssh": 22, "telnet": 23}[kind]
-                rows.append(compare(kind, port, LIMITS[kind], arguments.pairs))
-                continue
-            with unthrottled_twin(kind, DEVICES[TARGETS[kind]]) as port:
-                rows.append(compare(kind, port, UNTHROTTLED_LIMITS[kind], arguments.pairs))
-    target = "the units' own daemons" if arguments.throttled else f"unthrottled twins (ports {PORTS})"
-    print(f"\n{target}\n{'protocol':<10}{'pairs':>6}{'tekigo pairs/s':>16}{'hydra pairs/s':>15}{'ratio':>8}"
-          "  (goal >= 1.0x)")
-    for kind, count, ours_rate, hydra_rate in rows:
-        print(f"{kind:<10}{count:>6}{ours_rate:>16.1f}{hydra_rate:>15.1f}{ours_rate / hydra_rate:>7.2f}x")
+        for _ in range(arguments.rounds):
+            for kind in kinds:
+                if kind.startswith("http"):
+                    rows[kind].append(compare(kind, PORTS_OF_UNITS[kind], LIMITS["http"], arguments.pairs)[1:])
+                elif arguments.throttled:
+                    rows[kind].append(compare(kind, PORTS_OF_UNITS[kind], LIMITS[kind], arguments.pairs)[1:])
+                else:
+                    with unthrottled_twin(kind, DEVICES[TARGETS[kind]]) as port:
+                        rows[kind].append(compare(kind, port, UNTHROTTLED_LIMITS[kind], arguments.pairs)[1:])
+    target = "the units' own daemons" if arguments.throttled else f"telnet/SSH: unthrottled twins (ports {PORTS})"
+    print(f"\n{target}; HTTP: the units' web admins; load average now {os.getloadavg()[0]:.2f}\n"
+          f"{'protocol':<12}{'pairs':>6}{'tekigo pairs/s':>16}{'hydra pairs/s':>15}{'ratio':>8}  (goal >= 1.0x)")
+    for kind, measured in rows.items():
+        for count, ours_rate, hydra_rate in measured:
+            print(f"{kind:<12}{count:>6}{ours_rate:>16.1f}{hydra_rate:>15.1f}{ours_rate / hydra_rate:>7.2f}x")
+    for kind, measured in rows.items():
+        ratios = [ours / theirs for _, ours, theirs in measured]
+        ratio = median(ratios)
+        spread = f" (rounds {min(ratios):.2f}-{max(ratios):.2f})" if len(ratios) > 1 else ""
+        print(f"RESULT sweep_vs_hydra_{kind.replace('-', '_')}{'_throttled' if arguments.throttled else ''} "
+              f"{ratio:.2f} goal >= 1.0 {'ok' if ratio >= 1.0 else 'miss'}{spread}")
     return 0
 
 

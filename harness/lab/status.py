@@ -6,7 +6,7 @@ from pathlib import Path
 from harness.lab.devices import DEVICES
 from harness.lab.namespaces import lab_namespaces, listening_ports
 from harness.lab.qemu.reference import machine_file
-from harness.lab.qemu.variants import QEMU_UNITS
+from harness.lab.qemu.variants import QEMU_COPIES, QEMU_UNITS
 from harness.lab.topology import DEVICE_HOSTS, Host
 from harness.power.netns import namespace_pids
 from harness.power.qemu import MachineError, QemuMachine
@@ -58,7 +58,7 @@ class LabStatus:
 def status() -> LabStatus:
     namespaces = tuple(lab_namespaces())
     hosts = [host for name, host in DEVICE_HOSTS.items() if name in DEVICES or host.namespace in namespaces]
-    qemu = [unit for unit in QEMU_UNITS.values() if machine_file(unit.name).exists()]
+    qemu = [unit for unit in (QEMU_UNITS | QEMU_COPIES).values() if machine_file(unit.name).exists()]
     units = [namespace_unit(host, namespaces) for host in hosts] + [qemu_unit(unit.host) for unit in qemu]
     return LabStatus(namespaces, tuple(units))
 

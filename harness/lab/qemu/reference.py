@@ -13,7 +13,7 @@ from harness.lab.namespaces import run
 from harness.lab.qemu import build
 from harness.lab.qemu.accel import choose_accel
 from harness.lab.qemu.update_images import write_swupdate_images
-from harness.lab.qemu.variants import QEMU_UNITS, QemuUnit
+from harness.lab.qemu.variants import QEMU_COPIES, QEMU_UNITS, QemuUnit
 from harness.lab.readiness import closed_ports
 from harness.lab.topology import BRIDGE, BRIDGE_NAMESPACE, IMAGES_DIR, PREFIX_LENGTH, device_dir
 from harness.power.protocol import PowerError
@@ -100,14 +100,15 @@ def clear_stale() -> None:
 
 
 def units(names: Sequence[str]) -> list[QemuUnit]:
-    unknown = sorted(set(names) - set(QEMU_UNITS))
+    known = QEMU_UNITS | QEMU_COPIES
+    unknown = sorted(set(names) - set(known))
     if unknown:
-        raise LabError(f"unknown QEMU units {unknown}; the lab has {', '.join(QEMU_UNITS)}")
-    return [QEMU_UNITS[name] for name in dict.fromkeys(names)]
+        raise LabError(f"unknown QEMU units {unknown}; the lab has {', '.join(known)}")
+    return [known[name] for name in dict.fromkeys(names)]
 
 
 def units_for_machines(machines: Sequence[Path]) -> list[str]:
     """The lab's QEMU units whose machine description is among `machines` (from profiles)."""
     wanted = {path.resolve() for path in machines}
-    return [name for name in QEMU_UNITS if machine_file(name).resolve() in wanted]
+    return [name for name in QEMU_UNITS | QEMU_COPIES if machine_file(name).resolve() in wanted]
 

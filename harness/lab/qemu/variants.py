@@ -59,3 +59,9 @@ QEMU_UNITS: dict[str, QemuUnit] = {
     "q1": QemuUnit("q1", VARIANTS["conforming"], Host("q1", "198.18.0.51"), "52:54:00:12:00:51"),
     "q2": QemuUnit("q2", VARIANTS["ram-settings"], Host("q2", "198.18.0.52"), "52:54:00:12:00:52"),
 }
+
+# q1 again at another address (own flash, tap and update images), started only when asked for: the
+# benchmark of QEMU units audited side by side (benchmarks/parallel_units.py --qemu).
+QEMU_COPIES: dict[str, QemuUnit] = {
+    "q1x1": QemuUnit("q1x1", VARIANTS["conforming"], Host("q1x1", "198.18.0.53"), "52:54:00:12:00:53"),
+}
