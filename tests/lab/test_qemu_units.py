@@ -114,6 +114,26 @@ for probe in params["probes"]:
     assert versions == ["1.1.0"] * len(VERSION_PROBES)
 
 
+def test_swupdate_reports_a_refused_image_at_once_and_the_genuine_one_after_it(qemu_lab: None, in_tester) -> None:
+    """Over its websocket, q1's swupdate says when it is done: a flipped image ends in FAILURE (no settle time
+    waited), and the genuine image sent right after is taken (the agent was idle again) and installed."""
+    answers = in_tester("""
+from harness.device import Device
+from harness.evidence import Redactor, Transcript
+from harness.profile_loader import load_profile
+from harness.scope import LabScope
+from harness.update.tamper import flipped
+profile = load_profile(params["profile"])
+unit = Device(profile, LabScope(profile.lab.networks), Transcript("setup", Redactor({})))
+genuine = profile.firmware.update.image.read_bytes()
+result = []
+for name, image in (("flipped.swu", flipped(genuine, "1.1.0")), ("genuine.swu", genuine)):
+    answer = unit.send_image(image, name)
+    result.append([answer.status, answer.agent_status])
+""", profile=str(PROFILES["q1"]))
+    assert answers == [[200, "FAILURE"], [200, "SUCCESS"]]
+
+
 def test_the_next_lab_up_kills_qemu_units_left_running(qemu_lab: None) -> None:
     left = our_qemu_pids()
     assert len(left) == len(QEMU_UNITS)

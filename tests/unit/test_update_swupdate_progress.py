@@ -35,6 +35,16 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def wait_listening(port: int) -> None:
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+
+
 @pytest.fixture
 def agent(tmp_path: Path) -> Iterator[tuple[int, Path]]:
     """swupdate with its web server on a free loopback port; (port, where its images write the record)."""
@@ -47,13 +57,7 @@ def agent(tmp_path: Path) -> Iterator[tuple[int, Path]]:
          "-N", "1.0.0", "-w", f"-r {tmp_path / 'www'} -p {port}"],
         env={**os.environ, "TMPDIR": str(tmp_path)}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.05)
+        wait_listening(port)
         yield port, tmp_path / "firmware.json"
     finally:
         process.terminate()
@@ -93,13 +97,7 @@ def test_an_agent_without_a_websocket_leaves_the_declared_settle_time(tmp_path: 
     server = subprocess.Popen(["python3", "-m", "http.server", "--bind", "127.0.0.1", str(port := free_port())],
                               cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.05)
+        wait_listening(port)
         answer, _, transcript = upload(port, "image", b"not an image")
     finally:
         server.terminate()
