@@ -1,14 +1,14 @@
 """`tekigo zoo`: third-party device software (Debian packages) in their factory configuration, judged by the
 suite and compared with the verdicts their upstream documentation justifies (device_profiles/zoo/).
 
-Exit status of `zoo run`: 0 every unit got its expected verdicts, 1 some did not, 4 usage error.
+Exit status of `zoo run`: 0 every unit got its expected verdicts, 1 some did not, 4 usage error, 70 crash.
 """
 
 import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from harness.exits import UsageError
+from harness.exits import UsageError, exit_help
 
 if TYPE_CHECKING:
     from harness.lab.zoo.units import ZooUnit
@@ -18,8 +18,10 @@ ZOO_PROFILES = Path(__file__).resolve().parent.parent / "device_profiles" / "zoo
 
 def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     zoo = commands.add_parser("zoo", help="run the suite on the zoo of third-party units, compare (needs root)",
-                              epilog="Exit status of run: 0 every verdict as expected, 1 some not, 4 usage error.")
-    zoo.add_argument("action", choices=["run", "up", "down"])
+                              epilog=exit_help("0 run: every zoo unit got the verdicts its profile expects; up, down: "
+                                               "done", "1 run: some unit did not"))
+    zoo.add_argument("action", choices=["run", "up", "down"],
+                     help="run: bring the zoo up, audit every unit, compare, take it down; up, down: only that")
     zoo.add_argument("--out", type=Path, default=Path("reports/zoo"), help="run: folder for the runs")
     zoo.add_argument("--profiles", type=Path, default=ZOO_PROFILES, help="run: folder of the zoo's profiles")
     zoo.add_argument("--unit", action="append", help="run, up: only this zoo unit (repeatable)")
