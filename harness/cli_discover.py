@@ -35,6 +35,9 @@ def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]"
     scan.add_argument("--ports", default="1-65535", type=_ports, help="e.g. 1-1024,8080 (default 1-65535)")
     scan.add_argument("--rate", type=float, default=200_000.0, metavar="PPS", help="most SYNs per second")
     scan.add_argument("--deadline", type=float, default=60.0, metavar="S", help="most seconds for the sweep")
+    scan.add_argument("--settle", type=float, default=2.0, metavar="S",
+                      help="look again this long after each look at what did not answer, until nothing new "
+                           "turns up (services a unit starts late; 0: look once; default 2)")
     scan.add_argument("--no-udp", action="store_true", help="skip the UDP probes (SNMP, SSDP, mDNS)")
     scan.add_argument("--out", type=Path, metavar="DIR", help="write scan.pcap, open-ports.txt and scan.json")
     scan.add_argument("--json", action="store_true", help="print JSON instead of a table")
@@ -96,7 +99,7 @@ def _discover(arguments: argparse.Namespace, extra: list[str]) -> int:
 
 def _scan(arguments: argparse.Namespace, extra: list[str]) -> int:
     from harness.net.progress import ProgressLine
-    from harness.net.scan import scan, write_evidence
+    from harness.net.scan import SettleLimits, scan, write_evidence
     from harness.net.syn_sweep import SweepError, SweepLimits
 
     _enter_namespace(arguments)
@@ -104,14 +107,15 @@ def _scan(arguments: argparse.Namespace, extra: list[str]) -> int:
         network = ipaddress.ip_network(arguments.network, strict=False)
     except ValueError as error:
         raise UsageError(f"{arguments.network!r} is not a network") from error
-    if not (0 < arguments.rate <= 1_000_000 and 0 < arguments.deadline <= 3600):
-        raise UsageError("--rate must be in (0, 1000000] and --deadline in (0, 3600]")
+    if not (0 < arguments.rate <= 1_000_000 and 0 < arguments.deadline <= 3600 and 0 <= arguments.settle <= 60):
+        raise UsageError("--rate must be in (0, 1000000], --deadline in (0, 3600] and --settle in [0, 60]")
     scope = LabScope([network])
     limits = SweepLimits(rate_pps=arguments.rate, deadline_s=arguments.deadline)
     progress = ProgressLine(f"scan {arguments.address}")
     try:
         with guard(scope):
-            surface, sweep = scan(arguments.address, scope, arguments.ports, limits, progress, udp=not arguments.no_udp)
+            surface, sweep = scan(arguments.address, scope, arguments.ports, limits, progress, udp=not arguments.no_udp,
+                                  settle=SettleLimits(settle_s=arguments.settle), note=progress.note)
     except (OutOfScope, SweepError) as error:
         raise UsageError(f"refusing to scan {arguments.address}: {error}") from error
     finally:

@@ -29,6 +29,14 @@ class ProgressLine:
             self.last_logged = time.monotonic()
             self.stream.write(self.line + "\n")
 
+    def note(self, text: str) -> None:
+        """A line of its own between sweeps (what the scan does next, what it found)."""
+        if self.interactive and self.line:
+            self.stream.write("\n")
+        self.stream.write(text + "\n")
+        self.stream.flush()
+        self.line = ""
+
     def done(self) -> None:
         """End the line (on a terminal) or write the final state (in a log)."""
         if self.line:

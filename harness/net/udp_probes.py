@@ -3,7 +3,7 @@ announces), CoAP (resource discovery, how LwM2M devices are managed)."""
 
 import re
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -108,9 +108,10 @@ def probe(address: str, udp_probe: UdpProbe, timeout_s: float) -> Service | None
             return None  # silence or ICMP port unreachable: nothing there
 
 
-def probe_all(address: str, scope: LabScope, timeout_s: float = 1.0) -> list[Service]:
-    """Every UDP probe at once against `address` (checked against `scope`); the ones that answered."""
+def probe_all(address: str, scope: LabScope, timeout_s: float = 1.0,
+              probes: Sequence[UdpProbe] = PROBES) -> list[Service]:
+    """Every one of `probes` at once against `address` (checked against `scope`); the ones that answered."""
     target = str(scope.check(address))
-    with ThreadPoolExecutor(max_workers=len(PROBES)) as pool:
-        found = list(pool.map(lambda p: probe(target, p, timeout_s), PROBES))
+    with ThreadPoolExecutor(max_workers=max(len(probes), 1)) as pool:
+        found = list(pool.map(lambda p: probe(target, p, timeout_s), probes))
     return [service for service in found if service is not None]
