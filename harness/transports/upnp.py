@@ -19,6 +19,7 @@ import requests
 from harness.evidence import Transcript
 from harness.profile import UpnpInterface
 from harness.scope import LabScope
+from harness.transports.outcome import Classification, Classified
 from harness.verdict import Inconclusive
 
 MAX_BODY = 64 * 1024
@@ -38,6 +39,14 @@ class ControlPoint:
     control_url: str
 
 
+# UPnP Device Architecture 1.1 §3.2.2 and WANIPConnection:2 §2.5: 606 "Action not authorized" refuses the
+# control point; 401 "Invalid Action" means the IGD offers no such action. Every other error (402 Invalid Args,
+# 501 Action Failed, 718 ConflictInMappingEntry, which miniupnpd also sends for a secure-mode refusal, 725
+# OnlyPermanentLeasesSupported, ...) does not say whether an unauthenticated mapping would be taken.
+MAPPING_REFUSED_CODES = (401, 606)
+MAPPING_REFUSED_STATUSES = (401, 403)  # HTTP authentication asked for, without a UPnP error
+
+
 @dataclass(frozen=True)
 class SoapReply:
     """A SOAP action's outcome: success, or the UPnP error code and description."""
@@ -45,6 +54,30 @@ class SoapReply:
     status: int
     ok: bool
     error: str
+    code: int | None = None  # the UPnP errorCode
+
+
+def soap_reply(action: str, status: int, body: bytes) -> SoapReply:
+    """The outcome of `action` from the IGD's HTTP status and SOAP body."""
+    if status == 200 and f"{action}Response".encode() in body:
+        return SoapReply(status, True, "")
+    code = re.search(rb"<errorCode>\s*(\d{1,4})\s*</errorCode>", body)
+    text = re.search(rb"<errorDescription>([^<]{0,120})</errorDescription>", body)
+    error = f"UPnPError {code.group(1).decode() if code else '?'}" + (
+        f" {text.group(1).decode('latin-1')}" if text else "")
+    return SoapReply(status, False, error if code else f"HTTP {status} without a UPnP error",
+                     int(code.group(1)) if code else None)
+
+
+def classify_mapping(reply: SoapReply) -> Classified:
+    """Whether the IGD took an unauthenticated AddPortMapping."""
+    raw = "success" if reply.ok else reply.error + (f" (HTTP {reply.status})" if reply.code is not None else "")
+    if reply.ok:
+        return Classified(Classification.ACCEPTED, "the IGD added the mapping", raw)
+    if reply.code in MAPPING_REFUSED_CODES or (reply.code is None and reply.status in MAPPING_REFUSED_STATUSES):
+        return Classified(Classification.REFUSED, "the IGD refused the control point", raw)
+    return Classified(Classification.UNCLASSIFIED, "the IGD's error does not say whether it would take an "
+                      "unauthenticated mapping", raw)
 
 
 @dataclass(frozen=True)
@@ -110,13 +143,7 @@ class UpnpClient:
             f"<{name}>{escape(value)}</{name}>" for name, value in arguments.items()))
         headers = {"Content-Type": 'text/xml; charset="utf-8"', "SOAPAction": f'"{point.service_type}#{action}"'}
         status, reply = self._exchange("POST", point.control_url, body, headers)
-        if status == 200 and f"{action}Response".encode() in reply:
-            return SoapReply(status, True, "")
-        code = re.search(rb"<errorCode>\s*(\d{1,4})\s*</errorCode>", reply)
-        text = re.search(rb"<errorDescription>([^<]{0,120})</errorDescription>", reply)
-        error = f"UPnPError {code.group(1).decode() if code else '?'}" + (
-            f" {text.group(1).decode('latin-1')}" if text else "")
-        return SoapReply(status, False, error if code else f"HTTP {status} without a UPnP error")
+        return soap_reply(action, status, reply)
 
     def _exchange(self, method: str, url: str, body: str | None, headers: dict[str, str]) -> tuple[int, bytes]:
         self.scope_check(url)
