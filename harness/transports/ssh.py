@@ -15,6 +15,22 @@ MAX_OUTPUT = 64 * 1024
 BANNER_RETRY_BACKOFF_S = (0.3, 0.8, 2.0)
 # paramiko: "Authentication timeout." and "Authentication failed: transport shut down or saw EOF"
 _NO_ANSWER_WORDING = ("timeout", "shut down", "eof")
+# A disconnect in answer to a try that says the tries are used up is a refusal of that try: RFC 4253 §11.1
+# names it SSH_DISCONNECT_NO_MORE_AUTH_METHODS_AVAILABLE (14); OpenSSH sends code 2 with "Too many
+# authentication failures" (MaxAuthTries, 6 by default: every 6th password on one connection).
+NO_MORE_AUTH_METHODS = 14
+_TRIES_USED_UP_WORDING = "authentication failures"
+
+
+class _Transport(paramiko.Transport):
+    """paramiko's transport, keeping the server's disconnect message (paramiko only logs it)."""
+
+    disconnect: tuple[int, str] | None = None
+
+    def _parse_disconnect(self, m: paramiko.Message) -> None:
+        self.disconnect = (m.get_int(), m.get_text()[:200])
+        m.rewind()
+        super()._parse_disconnect(m)  # type: ignore[misc]
 
 
 class SshClient:
@@ -48,7 +64,7 @@ class SshClient:
         """
         for attempt, backoff in enumerate((*BANNER_RETRY_BACKOFF_S, None)):
             sock = open_tcp("ssh", self.address, self.interface.port, self.scope, self.transcript, self.timeout)
-            transport = paramiko.Transport(sock)
+            transport = _Transport(sock)
             transport.banner_timeout = self.timeout
             transport.auth_timeout = self.timeout
             try:
@@ -97,8 +113,7 @@ class SshClient:
             self.transcript.received(f"password auth not offered; allowed: {error.allowed_types}")
             return LoginResult(False, f"password authentication not offered ({error.allowed_types})")
         except paramiko.AuthenticationException as error:
-            _require_refusal(error)
-            self.transcript.received("refused")
+            self.transcript.received(f"refused ({_require_refusal(error, transport)})")
             return LoginResult(False, "password refused")
         except paramiko.SSHException as error:
             raise Unrecognised(f"ssh authentication ended without an answer: {error}") from error
@@ -116,8 +131,7 @@ class SshClient:
                 self.transcript.received(f"refused; allowed: {error.allowed_types}")
                 return LoginResult(False, f"'none' refused; server offers {error.allowed_types}")
             except paramiko.AuthenticationException as error:
-                _require_refusal(error)
-                self.transcript.received("refused")
+                self.transcript.received(f"refused ({_require_refusal(error, transport)})")
                 return LoginResult(False, "'none' refused")
             _require_full_login(transport)
             self.transcript.received("accepted")
@@ -151,12 +165,19 @@ class SshClient:
             yield transport
 
 
-def _require_refusal(error: paramiko.AuthenticationException) -> None:
-    """Raise unless the server really answered 'failure': paramiko reports a timeout or a dropped connection
-    with the same exception type as a refusal (only its wording differs), and counting those as refused
-    would be a false PASS."""
+def _require_refusal(error: paramiko.AuthenticationException, transport: paramiko.Transport) -> str:
+    """The server's refusal as it said it: a 'failure' answer, or a hang-up saying the tries are used up.
+
+    Raise otherwise: paramiko reports a timeout or a dropped connection with the same exception type as a
+    refusal (only its wording differs), and counting those as refused would be a false PASS.
+    """
+    disconnect = getattr(transport, "disconnect", None)
+    if disconnect and (disconnect[0] == NO_MORE_AUTH_METHODS or _TRIES_USED_UP_WORDING in disconnect[1].lower()):
+        return f"disconnect code {disconnect[0]}: {disconnect[1]!r}"
     if any(sign in str(error).lower() for sign in _NO_ANSWER_WORDING):
-        raise Unrecognised(f"ssh authentication ended without an answer: {error}") from error
+        said = f" (the server disconnected: code {disconnect[0]}, {disconnect[1]!r})" if disconnect else ""
+        raise Unrecognised(f"ssh authentication ended without an answer: {error}{said}") from error
+    return "failure"
 
 
 def _require_full_login(transport: paramiko.Transport) -> None:
