@@ -10,9 +10,10 @@ from harness.checks import CheckEvidence
 from harness.evidence import EvidenceStore, Redactor, Transcript
 from harness.profile import BasicLogin, HttpInterface, ProtectedPath
 from harness.scope import LabScope
-from harness.transports.http import HttpClient
+from harness.transports.http import HttpClient, HttpSession
 from harness.transports.http_answers import classify_protected_read, classify_trick, classify_upload
 from harness.transports.outcome import Classification, Unrecognised
+from harness.verdict import Inconclusive
 from testcases.ter_34_10 import test_2_access_control as access_control
 from tests.unit.lighttpd_unit import MARKER, lighttpd
 
@@ -73,13 +74,22 @@ def check_evidence(folder: Path) -> CheckEvidence:
 
 
 class Device:
-    """The device fixture's one verb the trick check calls: a client for the declared web admin."""
+    """The device fixture's verbs the access checks call: a client for the declared web admin, a logged-in
+    session (lighttpd's Basic auth, user admin) and the first-use password change (done: nothing to do)."""
 
     def __init__(self, port: int) -> None:
         self.port = port
 
     def http(self, declared: HttpInterface) -> HttpClient:
         return client(self.port, *(p.path for p in declared.protected))
+
+    def ensure_password_changed(self) -> None:
+        pass
+
+    def web_session(self) -> HttpSession:
+        result, session = client(self.port).login("admin", "Unit-0wn-pass")
+        assert result.accepted and session is not None
+        return session
 
 
 def test_a_head_answered_200_is_a_finding_not_a_bypass(unit: int, tmp_path: Path) -> None:
@@ -117,3 +127,23 @@ def test_each_answer_of_a_real_web_server_to_an_upload_is_classified(
     answer = client(unit).request("POST", path, files={"image": ("fw.swu", b"\x00" * 4096)})
     taken = classify_upload(answer)
     assert taken.classification is expected and taken.reason.startswith(reason), taken
+
+
+def settings_change(port: int, path: str) -> HttpInterface:
+    declared = interface(port)
+    return declared.model_copy(update={"protected": [ProtectedPath(path=path, marker=MARKER,
+                                                                   change={"ntp_server": "{probe}"})]})
+
+
+def test_an_unauthenticated_change_refused_and_read_back_from_the_settings_page_passes(unit: int,
+                                                                                      tmp_path: Path) -> None:
+    access_control.test_protected_settings_refuse_unauthenticated_changes(
+        Device(unit), settings_change(unit, "/basic/settings.html"), check_evidence(tmp_path))
+
+
+def test_a_read_back_that_is_not_the_settings_page_is_inconclusive(unit: int, tmp_path: Path) -> None:
+    """A 200 without the marker (a login page served in place of the settings) cannot show the value unchanged;
+    the check used to PASS on it."""
+    with pytest.raises(Inconclusive, match="lacks the marker"):
+        access_control.test_protected_settings_refuse_unauthenticated_changes(
+            Device(unit), settings_change(unit, "/login.html"), check_evidence(tmp_path))
