@@ -9,6 +9,7 @@ import pytest
 
 from harness.credentials.dictionary import load_dictionary
 from harness.transports.http import HttpClient
+from harness.transports.http_answers import classify_protected_read
 from harness.verdict import Inconclusive, NotApplicable
 
 pytestmark = pytest.mark.requirement("TER-34-10-2")
@@ -34,7 +35,7 @@ def test_factory_default_only_opens_the_password_change(device, profile, evidenc
     probes = {}
     for protected in device.web.interface.protected:
         answer = device.web.request("GET", protected.path, session=session)
-        if 200 <= answer.status < 300 and (protected.marker is None or protected.marker in answer.body):
+        if classify_protected_read(answer, protected.path, protected.marker).decided().accepted:
             opened.append(f"GET {protected.path} ({answer.status})")
         if protected.change:
             probe = f"tekigo-{secrets.token_hex(4)}"
