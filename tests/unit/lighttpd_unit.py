@@ -6,12 +6,11 @@ lighttpd serves the file to a trailing slash or %2f (path-info), a real bypass. 
 of request body (413 beyond). Started in about 0.1 s.
 """
 
-import socket
-import subprocess
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from tests.unit.loopback_daemon import free_tcp_port, serving
 
 MARKER = "wifi_psk=Unit-Secret-Marker"
 PAGES = {"admin/settings.html": f"<html>{MARKER}</html>", "open/settings.html": f"<html>{MARKER}</html>",
@@ -35,12 +34,6 @@ auth.require = ("/basic/" => ("method" => "basic", "realm" => "unit", "require" 
 """
 
 
-def free_tcp_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @contextmanager
 def lighttpd(folder: Path) -> Iterator[int]:
     """lighttpd serving PAGES from `folder` on 127.0.0.1: its port."""
@@ -51,17 +44,5 @@ def lighttpd(folder: Path) -> Iterator[int]:
     (folder / "users").write_text("admin:Unit-0wn-pass\n")
     port = free_tcp_port()
     (folder / "lighttpd.conf").write_text(CONFIG.format(root=root, port=port, folder=folder))
-    daemon = subprocess.Popen(["lighttpd", "-D", "-f", str(folder / "lighttpd.conf")])
-    try:
-        deadline = time.monotonic() + 5
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                assert daemon.poll() is None and time.monotonic() < deadline, "lighttpd did not start"
-                time.sleep(0.05)
+    with serving(["lighttpd", "-D", "-f", str(folder / "lighttpd.conf")], port):
         yield port
-    finally:
-        daemon.kill()
-        daemon.wait(timeout=10)

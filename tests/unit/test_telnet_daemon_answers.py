@@ -2,9 +2,6 @@
 (no login at all), util-linux login (a refused unknown user) or cat (neither a prompt nor a shell)."""
 
 import ipaddress
-import socket
-import subprocess
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -15,29 +12,16 @@ from harness.profile import TelnetInterface
 from harness.scope import LabScope
 from harness.transports.outcome import Unrecognised
 from harness.transports.telnet import TelnetClient
+from tests.unit.loopback_daemon import free_tcp_port, serving
 
 
 @contextmanager
 def telnetd(program: str) -> Iterator[TelnetClient]:
     """busybox telnetd on 127.0.0.1 starting `program` for each connection, and a client for it."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
-    daemon = subprocess.Popen(["busybox", "telnetd", "-F", "-p", str(port), "-b", "127.0.0.1", "-l", program])
-    try:
-        deadline = time.monotonic() + 5
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                assert daemon.poll() is None and time.monotonic() < deadline, "telnetd did not start"
-                time.sleep(0.05)
+    port = free_tcp_port()
+    with serving(["busybox", "telnetd", "-F", "-p", str(port), "-b", "127.0.0.1", "-l", program], port):
         yield TelnetClient("127.0.0.1", TelnetInterface(kind="telnet", port=port), LabScope(
             [ipaddress.ip_network("127.0.0.0/8")]), Transcript("telnet", Redactor({})), 1.0)
-    finally:
-        daemon.kill()
-        daemon.wait(timeout=10)
 
 
 def test_a_shell_without_login_is_accepted_by_its_computed_answer() -> None:
