@@ -21,7 +21,7 @@ from harness.exits import (
 )
 from harness.netns_exec import reexec_in_namespace
 from harness.profile import DeviceProfile
-from harness.profile_loader import ProfileError, load_profile, profile_schema
+from harness.profile_loader import ProfileError, load_profile, profile_schema, upgraded_profile
 from harness.run_record import SCHEMA, read_record
 from harness.scope import LabScope, OutOfScope
 from harness.summary import render_run, render_selftest
@@ -90,7 +90,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--netns", help="run inside this network namespace (e.g. tekigo-tester; needs root)")
     run.set_defaults(handler=_run)
 
-    profile = commands.add_parser("profile", help="validate a profile or print the profile schema",
+    profile = commands.add_parser("profile", help="validate a profile, upgrade it to format 2, or print the schema",
                                   epilog=exit_help("0 done"))
     profile_commands = profile.add_subparsers(required=True, metavar="ACTION")
     validate = profile_commands.add_parser("validate", help="check a profile; one line per problem",
@@ -101,6 +101,12 @@ def _parser() -> argparse.ArgumentParser:
     validate.set_defaults(handler=_profile_validate)
     profile_commands.add_parser("schema", help="print the JSON Schema",
                                 epilog=exit_help("0 printed")).set_defaults(handler=_profile_schema)
+    upgrade = profile_commands.add_parser("upgrade", help="print a format-1 profile as format 2 (secret references "
+                                                          "kept as written, comments not kept)",
+                                          epilog=exit_help("0 printed", after="An invalid profile exits 4, one "
+                                                           "line per problem with file, line and field."))
+    upgrade.add_argument("path", type=Path, metavar="PATH", help="the device profile (YAML) to upgrade")
+    upgrade.set_defaults(handler=_profile_upgrade)
 
     lab = commands.add_parser("lab", help="manage the reference lab (needs root)",
                               epilog=exit_help("0 done", after="A lab that cannot be brought up exits 4 with the "
@@ -183,8 +189,12 @@ def _load(path: Path, *, check_files: bool = False):  # type: ignore[no-untyped-
     try:
         return load_profile(path, check_files=check_files)
     except ProfileError as error:
-        count = len(error.problems)
-        raise UsageError(f"invalid device profile ({count} problem{'s' * (count > 1)}):\n{error}") from error
+        raise _invalid(error) from error
+
+
+def _invalid(error: ProfileError) -> UsageError:
+    count = len(error.problems)
+    return UsageError(f"invalid device profile ({count} problem{'s' * (count > 1)}):\n{error}")
 
 
 def _run(arguments: argparse.Namespace, extra: list[str]) -> int:
@@ -326,6 +336,18 @@ def _stamp() -> str:
 def _profile_validate(arguments: argparse.Namespace, extra: list[str]) -> int:
     profile = _load(arguments.path, check_files=True)
     print(f"{arguments.path}: valid profile for {profile.equipment.name} ({profile.equipment.model})")
+    return 0
+
+
+def _profile_upgrade(arguments: argparse.Namespace, extra: list[str]) -> int:
+    import yaml
+
+    try:
+        document = upgraded_profile(arguments.path)
+    except ProfileError as error:
+        raise _invalid(error) from error
+    print(f"# {arguments.path} as profile format 2 (written by `tekigo profile upgrade`)")
+    print(yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=120), end="")
     return 0
 
 

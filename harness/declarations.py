@@ -3,7 +3,7 @@ item-2 equivalent measure. Recorded as declared, never as tested."""
 
 from typing import Any
 
-from harness.profile import DeviceProfile
+from harness.profile import DeviceProfile, EquivalentMeasure
 
 EXEMPTION_BASES = {
     "user_installable_software": "item 1-4 functions changeable by user-installed software (Art. 34-10 exemption)",
@@ -27,12 +27,12 @@ def equivalence_entry(profile: DeviceProfile, requirement: str) -> dict[str, Any
     if equivalence is not None and requirement in equivalence.items:
         return {"kind": "certificate", "basis": _basis(profile), "certificate": equivalence.certificate,
                 "documents": [], "declared": True}
-    first_use = profile.first_use
-    if requirement == "TER-34-10-2" and first_use.claim == "equivalent_measure":
-        return {"kind": "equivalent_measure", "basis": first_use.evidence or "equivalent measure (document review)",
+    measure = profile.onboarding
+    if requirement == "TER-34-10-2" and isinstance(measure, EquivalentMeasure):
+        return {"kind": "equivalent_measure", "basis": measure.evidence or "equivalent measure (document review)",
                 "certificate": None, "declared": True,
                 "documents": [{"path": str(document.path), "sha256": document.sha256.lower(),
-                               "description": document.description} for document in first_use.documents]}
+                               "description": document.description} for document in measure.documents]}
     return None
 
 

@@ -126,12 +126,13 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if marker is None or "interface" not in metafunc.fixturenames:
         return
     profile = _run(metafunc.config).profile
-    found = [i for i in profile.interfaces if i.kind in marker.args]
+    with_login = bool(marker.kwargs.get("login"))  # leave out the interfaces declared open (auth: none)
+    found = [i for i in profile.interfaces if i.kind in marker.args and not (with_login and i.auth == "none")]
     if found:
         metafunc.parametrize("interface", found, ids=[f"{i.kind}:{i.port}" for i in found], indirect=True)
     else:
         kinds = "/".join(marker.args)
-        missing = NotApplicable(f"the profile declares no {kinds} interface")
+        missing = NotApplicable(f"the profile declares no {kinds} interface" + (" with a login" if with_login else ""))
         metafunc.parametrize("interface", [missing], ids=[f"no-{kinds}"], indirect=True)
 
 

@@ -94,7 +94,7 @@ def build_record(
         },
         "unit": {"address": str(profile.unit.address), "power_driver": profile.power.driver},
         "lab": {"networks": [str(network) for network in profile.lab.networks]},
-        "first_use_claim": profile.first_use.claim,
+        "first_use_claim": profile.onboarding.model if profile.onboarding else "none",
         "started": started,
         "finished": finished,
         "verdict": verdict.value,

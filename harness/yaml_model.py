@@ -70,6 +70,20 @@ def load_model(path: Path, model: type[Model], kind: FileKind, check: "ModelChec
     YAML aliases and duplicate keys are refused before anything is built from the file; `check`, when
     given, runs on the validated model and its findings are problems too.
     """
+    return validate_document(read_document(path, kind), model, kind, check)
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed YAML file: its data and the line of every key and item."""
+
+    path: Path
+    data: dict[str, Any]
+    lines: dict[Location, int]
+
+
+def read_document(path: Path, kind: FileKind) -> Document:
+    """Parse `path` into a mapping; raise `kind.error` for an unreadable file, bad YAML, aliases or duplicate keys."""
     path = Path(path)
     text = _read_text(path, kind)
     _refuse_aliases(path, text, kind)
@@ -89,6 +103,14 @@ def load_model(path: Path, model: type[Model], kind: FileKind, check: "ModelChec
                                               f"duplicate key (first at line {first}; the second would "
                                               "silently replace the first)")
                                   for location, line, first in duplicates]))
+    return Document(path, data, lines)
+
+
+def validate_document(document: Document, model: type[Model], kind: FileKind,
+                      check: "ModelCheck[Model] | None" = None) -> Model:
+    """`document`'s data validated into `model` (then `check`ed); raise `kind.error` naming file, line and
+    field of each problem."""
+    path, data, lines = document.path, document.data, document.lines
     try:
         loaded = model.model_validate(data, context={"base": path.parent.resolve()})
     except ValidationError as error:
@@ -148,7 +170,8 @@ def _capped(problems: list[FileProblem]) -> list[FileProblem]:
 
 
 def _problem(path: Path, data: Any, lines: dict[Location, int], detail: Any, kind: FileKind) -> FileProblem:
-    location = _data_location(data, (*detail["loc"], *_field_error_location(detail)))
+    location = _data_location(data, (*detail["loc"], *_field_error_location(detail)),
+                              missing=detail["type"] == "missing" or bool(_field_error_location(detail)))
     line = _line_of(lines, location)
     field = _field_name(location)
     message = detail["msg"].removeprefix("Value error, ")
@@ -189,17 +212,21 @@ def _holds_secret(value: Any, kind: FileKind) -> bool:
     return isinstance(value, list) and any(_holds_secret(item, kind) for item in value)
 
 
-def _data_location(data: Any, location: Location) -> Location:
-    """Drop the parts pydantic adds (union tags, validator names) that are not keys of the data."""
-    kept: list[str | int] = []
-    node = data
-    for index, part in enumerate(location):
-        if _has(node, part):
-            node = node[part]
-            kept.append(part)
-        elif index == len(location) - 1 and isinstance(node, dict):
-            kept.append(part)  # a missing field: reported at its parent's line
-    return tuple(kept)
+def _data_location(data: Any, location: Location, missing: bool = False) -> Location:
+    """The longest run of `location`'s parts that are keys of the data, dropping the parts pydantic adds (union
+    tags, validator names); a union tag may also be spelled like a key (a login `method: token` has a `token`).
+    A `missing` field's last part is kept: it is reported at its parent's line."""
+    if not location:
+        return ()
+    head, rest = location[0], location[1:]
+    skipped = _data_location(data, rest, missing)
+    if _has(data, head):
+        taken = (head, *_data_location(data[head], rest, missing))
+        if len(taken) > len(skipped):
+            return taken
+    elif missing and not rest and isinstance(data, dict):
+        return (head,)
+    return skipped
 
 
 def _has(node: Any, part: str | int) -> bool:

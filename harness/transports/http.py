@@ -15,10 +15,12 @@ import urllib3
 from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 
 from harness.evidence import Transcript
-from harness.profile import BasicLogin, FormLogin, HttpInterface, JsonLogin
+from harness.profile import BasicLogin, FormLogin, HttpInterface, JsonLogin, RequestTemplate, TokenLogin
 from harness.scope import LabScope
 from harness.transports.deadline import cut_after, cuttable_session
 from harness.transports.outcome import LoginResult, Unreachable, Unrecognised, open_tcp
+from harness.transports.templates import RenderedRequest, TemplateError, render
+from harness.transports.token import token_at
 
 MAX_BODY = 256 * 1024
 # A whole exchange (connect, headers, body) ends by this deadline, whatever the unit sends and how slowly.
@@ -34,6 +36,7 @@ class HttpSession:
     session: requests.Session
     csrf_field: str | None = None
     csrf_token: str | None = None
+    token: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -87,11 +90,20 @@ class HttpClient:
         json_body: Any = None,
         files: Mapping[str, tuple[str, bytes]] | None = None,
         headers: Mapping[str, str] | None = None,
+        body: bytes | None = None,
     ) -> Answer:
         """One request, redirects not followed; raises Unreachable when the unit does not answer."""
         self.scope.check(self.address)
         client = session.session if session else _direct_session()
         form = dict(data) if data is not None else None
+        headers = dict(headers or {})
+        echo = self.interface.csrf
+        if echo is not None and method not in ("GET", "HEAD"):
+            value = self.csrf_cookie(HttpSession(client))
+            if echo.header:
+                headers.setdefault(echo.header, value)
+            elif form is not None or files is not None:
+                form = {echo.field or "": value, **(form or {})}
         if session and session.csrf_field and session.csrf_token and form is not None:
             form.setdefault(session.csrf_field, session.csrf_token)
         if session and session.csrf_field and session.csrf_token and files is not None:
@@ -100,13 +112,15 @@ class HttpClient:
             f"{method} {self.base}{path}"
             + (f" form={form}" if form else "")
             + (f" json={json_body}" if json_body is not None else "")
+            + (f" body={body[:200]!r}" if body is not None else "")
             + (f" files={[(k, v[0], len(v[1])) for k, v in files.items()]}" if files else "")
         )
         deadline_s = max(MIN_EXCHANGE_DEADLINE_S, EXCHANGE_DEADLINE_FACTOR * self.timeout)
         with cut_after(deadline_s) as watch:
             try:
                 response = client.request(
-                    method, self.base + path, data=form, json=json_body, files=files, headers=dict(headers or {}),
+                    method, self.base + path, data=form if body is None else body, json=json_body, files=files,
+                    headers=headers,
                     timeout=self.timeout, allow_redirects=False, stream=True, verify=False,
                 )
                 raw = response.raw.read(MAX_BODY + 1, decode_content=True) or b""
@@ -152,8 +166,51 @@ class HttpClient:
             f"{k}: {v}" for k, v in answer.headers.items() if k.lower() in _SHOWN_HEADERS))
         return answer
 
+    def new_session(self) -> HttpSession:
+        """A session without any state, for a run of requests that share cookies (a wizard's steps)."""
+        return HttpSession(_direct_session())
+
+    def send(self, template: RequestTemplate, values: dict[str, str], session: HttpSession | None = None,
+             default_path: str | None = None) -> tuple[RenderedRequest, Answer]:
+        """A declared request template, rendered with `values` (and the session's {token} and {csrf})."""
+        state = session or HttpSession(_direct_session())
+        filled = {**values, **self.session_values(state, template)}
+        try:
+            rendered = render(template, filled, default_path)
+        except TemplateError as error:
+            raise Unrecognised(f"cannot send the declared request: {error}") from error
+        answer = self.request(rendered.method, rendered.path, session=state, data=rendered.form,
+                              json_body=rendered.json_body, headers=rendered.headers, body=rendered.body)
+        return rendered, answer
+
+    def session_values(self, session: HttpSession, template: RequestTemplate) -> dict[str, str]:
+        """{token} and {csrf} as the session holds them, for the templates that use them."""
+        used = template.placeholders()
+        values = {}
+        if "token" in used:
+            if session.token is None:
+                raise Unrecognised("the request uses {token}, but the session holds no token (a token login?)")
+            values["token"] = session.token
+        if "csrf" in used:
+            values["csrf"] = session.csrf_token or self.csrf_cookie(session)
+        return values
+
+    def csrf_cookie(self, session: HttpSession) -> str:
+        """The value of the declared CSRF cookie, fetching its page first when the unit has not set it yet."""
+        echo = self.interface.csrf
+        if echo is None:
+            raise Unrecognised("the request uses {csrf}, but the interface declares no `csrf` and no form token")
+        if echo.cookie not in session.session.cookies:
+            self.request("GET", echo.page, session=session)
+        value = session.session.cookies.get(echo.cookie)
+        if not value:
+            raise Unrecognised(f"the unit set no {echo.cookie!r} cookie (CSRF) on {echo.page}")
+        return str(value)
+
     def login(self, username: str, password: str) -> tuple[LoginResult, HttpSession | None]:
-        """Try one credential by the declared login method."""
+        """Try one credential by the declared login method (an interface open by design needs none)."""
+        if self.interface.login is None:
+            return LoginResult(True, "open by design (auth: none): no login"), HttpSession(_direct_session())
         return self._login_on(_direct_session(), username, password)
 
     def logins(self, pairs: Sequence[tuple[str, str]]) -> list[LoginResult]:
@@ -196,6 +253,10 @@ class HttpClient:
             return self._form_login(method, client, username, password)
         if isinstance(method, JsonLogin):
             return self._json_login(method, client, username, password)
+        if isinstance(method, TokenLogin):
+            return self._token_login(method, client, username, password)
+        if method is None:
+            raise Unrecognised("the interface is declared open (auth: none): there is no login to try")
         return self._basic_login(method, client, username, password)
 
     def _form_token(self, method: FormLogin, state: HttpSession) -> HttpSession:
@@ -236,6 +297,28 @@ class HttpClient:
         if answer.status in (400, 401, 403):
             return LoginResult(False, f"{answer.status}, no token"), None
         raise Unrecognised(f"login answered {answer.status}")
+
+    def _token_login(
+        self, method: TokenLogin, client: requests.Session, username: str, password: str
+    ) -> tuple[LoginResult, HttpSession | None]:
+        rendered, answer = self.send(method.request, {"username": username, "password": password},
+                                     HttpSession(client))
+        if answer.status in LOCKOUT_STATUSES:
+            return LoginResult(False, f"{answer.status}: the unit is refusing logins", lockout=True), None
+        if answer.status in method.refused:
+            return LoginResult(False, f"{answer.status}, no token"), None
+        if not rendered.accepted(answer.status):
+            raise Unrecognised(f"login answered {answer.status}")
+        token = token_at(answer.json(), method.token)
+        self.transcript.redact_also(token)
+        state = HttpSession(client, token=token)
+        for name, value in method.headers.items():
+            try:
+                state.session.headers[name] = render(RequestTemplate(path="/", headers={name: value}),
+                                                     {"token": token}).headers[name]
+            except TemplateError as error:
+                raise Unrecognised(f"the token cannot go in header {name}: {error}") from error
+        return LoginResult(True, f"{answer.status}, token issued"), state
 
     def _basic_login(
         self, method: BasicLogin, client: requests.Session, username: str, password: str

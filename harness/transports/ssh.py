@@ -1,5 +1,6 @@
 """SSH client (paramiko): which authentications the unit accepts, and commands after login."""
 
+import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -7,9 +8,10 @@ from contextlib import contextmanager
 import paramiko
 
 from harness.evidence import Transcript
-from harness.profile import SshInterface
+from harness.profile import ShellPasswordChange, SshInterface
 from harness.scope import LabScope
 from harness.transports.outcome import LoginResult, Unreachable, Unrecognised, open_tcp
+from harness.transports.passwd import ShellAnswer, answer_passwd, password_command, succeeded
 
 MAX_OUTPUT = 64 * 1024
 BANNER_RETRY_BACKOFF_S = (0.3, 0.8, 2.0)
@@ -156,6 +158,29 @@ class SshClient:
             self.transcript.received(text)
             return text
 
+    def change_password(self, username: str, current: str, new: str, change: ShellPasswordChange) -> ShellAnswer:
+        """Log in with `current` and set `new` by the declared passwd dialogue or command."""
+        with self.logged_in(username, current) as transport:
+            channel = transport.open_session(timeout=self.timeout)
+            channel.settimeout(self.timeout)
+            conversation = ChannelConversation(channel, self.transcript, self.timeout)
+            if change.dialogue:
+                channel.get_pty()
+                self.transcript.sent("exec passwd (with a terminal)")
+                channel.exec_command("passwd")
+                text = answer_passwd(conversation, current, new, NEVER, change.command_timeout_s)
+            else:
+                self.transcript.sent(f"exec {change.command}")
+                channel.exec_command(password_command(change, username, current, new))
+                _, text = conversation.read_until(NEVER, within=change.command_timeout_s)
+            deadline = time.monotonic() + self.timeout
+            while not channel.exit_status_ready() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            status = channel.recv_exit_status() if channel.exit_status_ready() else None
+            output = text.decode("utf-8", "replace")
+            self.transcript.received(f"exit status {status}")
+            return ShellAnswer(status, output, status is not None and succeeded(change, status, output))
+
     @contextmanager
     def logged_in(self, username: str, password: str) -> Iterator[paramiko.Transport]:
         """An authenticated connection for several exchanges (a file copy, then a command)."""
@@ -184,3 +209,47 @@ def _require_full_login(transport: paramiko.Transport) -> None:
     """Raise when the server took the credential only as a first step and asks for another method."""
     if not transport.is_authenticated():
         raise Unrecognised("ssh server took the credential as a partial login and asks for another method")
+
+
+NEVER = re.compile(rb"(?!)")  # a pattern that never matches: read until the command's channel closes
+
+
+class ChannelConversation:
+    """A session channel's output read against prompts, bounded in size and time (for `passwd`)."""
+
+    def __init__(self, channel: paramiko.Channel, transcript: Transcript, timeout: float) -> None:
+        self.channel = channel
+        self.transcript = transcript
+        self.timeout = timeout
+        self.text = b""
+        self.received = 0
+
+    def send(self, data: bytes, shown: str | None = None) -> None:
+        self.transcript.sent(shown if shown is not None else data.decode("utf-8", "replace").rstrip())
+        self.channel.sendall(data)
+
+    def read_until(self, *patterns: re.Pattern[bytes], within: float) -> tuple[int, bytes]:
+        """Read until the output so far ends matching one of `patterns`; (-1, text) on close or deadline."""
+        deadline = time.monotonic() + within
+        while True:
+            for index, pattern in enumerate(patterns):
+                if pattern.search(self.text):
+                    return index, self._take()
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or self.received > MAX_OUTPUT:
+                return -1, self._take()
+            self.channel.settimeout(min(remaining, self.timeout))
+            try:
+                chunk = self.channel.recv(4096)
+            except TimeoutError:
+                continue
+            if not chunk:
+                return -1, self._take()
+            self.received += len(chunk)
+            self.text += chunk
+
+    def _take(self) -> bytes:
+        taken, self.text = self.text, b""
+        if taken:
+            self.transcript.received(taken.decode("utf-8", "replace"))
+        return taken

@@ -5,9 +5,10 @@ import socket
 import time
 
 from harness.evidence import Transcript
-from harness.profile import TelnetInterface
+from harness.profile import ShellPasswordChange, TelnetInterface
 from harness.scope import LabScope
 from harness.transports.outcome import LoginResult, Unreachable, Unrecognised, open_tcp
+from harness.transports.passwd import ShellAnswer, answer_passwd, password_command, succeeded
 
 IAC, DONT, DO, WONT, WILL, SB, SE = 255, 254, 253, 252, 251, 250, 240
 MAX_READ = 64 * 1024
@@ -19,6 +20,8 @@ SHELL_PROMPT = re.compile(rb"[#$>%]\s*$")
 # A shell computes this; an echo of what we typed cannot contain it.
 SHELL_PROOF_COMMAND = b"echo tekigo$((6*7))\r\n"
 SHELL_PROOF = b"tekigo42"
+EXIT_STATUS_COMMAND = b"echo tekigo-exit-$?\r\n"
+EXIT_STATUS = re.compile(rb"tekigo-exit-(\d+)")
 
 
 class TelnetConnection:
@@ -155,6 +158,32 @@ class TelnetClient:
 
     def login(self, username: str, password: str) -> LoginResult:
         return self.logins([(username, password)])[0]
+
+    def change_password(self, username: str, current: str, new: str, change: ShellPasswordChange) -> ShellAnswer:
+        """Log in with `current`, set `new` by the declared passwd dialogue or command, read its exit status."""
+        connection = self._connect()
+        try:
+            index, _ = connection.read_until(LOGIN_PROMPT, within=self.timeout)
+            result = self._attempt(connection, username, current, self.timeout) if index == 0 else None
+            if result is None or not result.accepted:
+                raise Unrecognised(f"telnet login as {username!r} failed; cannot change the password "
+                                   f"({result.detail if result else 'no login prompt'})")
+            connection.read_until(SHELL_PROMPT, within=self.timeout)
+            if change.dialogue:
+                connection.send(b"passwd\r\n")
+                text = answer_passwd(connection, current, new, SHELL_PROMPT, change.command_timeout_s, b"\r\n")
+            else:
+                command = password_command(change, username, current, new)
+                connection.send(command.encode() + b"\r\n", shown=change.command)
+                _, text = connection.read_until(SHELL_PROMPT, within=change.command_timeout_s)
+            connection.send(EXIT_STATUS_COMMAND)
+            _, status_text = connection.read_until(EXIT_STATUS, within=self.timeout)
+        finally:
+            connection.sock.close()
+        found = EXIT_STATUS.search(status_text)
+        status = int(found.group(1)) if found else None
+        output = text.decode("utf-8", "replace")
+        return ShellAnswer(status, output, status is not None and succeeded(change, status, output))
 
     def _attempt(
         self, connection: TelnetConnection, username: str, password: str, within: float

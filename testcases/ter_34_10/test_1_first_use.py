@@ -1,5 +1,6 @@
-"""TER-34-10-2: the preset ID/password must be changed at first use, be unique per unit, or be met by an
-equivalent measure the operator records (declared, never tested)."""
+"""TER-34-10-2: the preset ID/password must be changed at first use, be unique per unit, not exist at all (a
+first-run setup creates the account), or be met by an equivalent measure the operator records (declared,
+never tested)."""
 
 import hashlib
 import itertools
@@ -8,50 +9,112 @@ import secrets
 import pytest
 
 from harness.credentials.dictionary import load_dictionary
+from harness.first_run_setup import run_setup, setup_open
+from harness.profile import EquivalentMeasure, FirstRunSetup, HttpInterface, PresetDefault, SshInterface, UniquePerUnit
+from harness.settings_probe import new_probe, write_probe
 from harness.transports.http import HttpClient
 from harness.transports.http_answers import classify_protected_read
+from harness.transports.outcome import Unrecognised
 from harness.verdict import Inconclusive, NotApplicable
 
 pytestmark = pytest.mark.requirement("TER-34-10-2")
 SWEEP_DICTIONARY = "notice"
+SHELL_PROOF_COMMAND = "echo tekigo$((6*7))"  # a shell computes it; a forced passwd dialogue does not
+SHELL_PROOF = "tekigo42"
+
+
+def claimed(profile, model, name):
+    """The onboarding declared, NOT_APPLICABLE unless it is `model`."""
+    onboarding = profile.onboarding
+    if not isinstance(onboarding, model):
+        raise NotApplicable(f"the vendor declares {onboarding.model if onboarding else 'no login'}, not {name}")
+    return onboarding
+
+
+def shell_opened_by_default(device, profile, evidence):
+    """The ssh/telnet logins on which the factory default gets a working shell (more than a password change)."""
+    opened = []
+    for other in profile.login_interfaces():
+        if isinstance(other, HttpInterface):
+            continue
+        if isinstance(other, SshInterface):
+            try:
+                output = device.ssh(other).run(other.username or device.username, device.factory_password,
+                                               SHELL_PROOF_COMMAND)
+            except Unrecognised as error:
+                evidence.transcript.note(f"ssh:{other.port}: {error}")
+                continue
+            if SHELL_PROOF in output:
+                opened.append(f"ssh:{other.port} shell")
+        elif device.login(device.factory_password, other).accepted:  # telnet's login proves the shell
+            opened.append(f"telnet:{other.port} shell")
+    return opened
+
+
+def test_first_run_setup_creates_the_only_account(device, profile, evidence):
+    setup = claimed(profile, FirstRunSetup, "a first-run setup")
+    if device.state.password_changed:
+        raise Inconclusive("the first-run setup was already run before this check (a resumed run?)")
+    client = device.setup_client()
+    if setup_open(client, setup) is False:
+        raise Inconclusive("the declared probe says the setup is not open: is the unit in factory state?")
+    run = device.claim_setup(device.new_password)
+    if not run.accepted:
+        raise Inconclusive(f"the unit refused the declared first-run setup ({run.summary})")
+    open_s = (device.claimed_at or 0.0) - device.first_contact
+    evidence.finding(f"the first-run setup could be claimed by anyone on the network before first use: it was "
+                     f"open for at least {open_s:.1f} s, from the run's first contact with the unit until the "
+                     f"harness claimed it ({run.summary})", "setup_claimable")
+    if not device.login(device.new_password, client.interface).accepted:
+        raise Inconclusive(f"the created account does not open http:{client.interface.port} (the setup as declared?)")
+    problems = []
+    if setup_open(client, setup):
+        problems.append("the setup probe still answers open after the account was created")
+    replay = run_setup(client, setup, device.username, f"Tkg-{secrets.token_hex(8)}")
+    if replay.accepted:
+        problems.append(f"the setup can be run again after first use, by anyone on the network ({replay.summary})")
+        restored = run_setup(client, setup, device.username, device.new_password)
+        if not restored.accepted:
+            device.state.password = None  # the unit's account now has a password the run does not keep
+            raise Inconclusive("the replayed setup took over the account and the declared one could not be restored")
+    assert not problems, "the first-run setup is not closed after first use: " + "; ".join(problems)
 
 
 def test_factory_default_only_opens_the_password_change(device, profile, evidence):
-    if profile.first_use.claim != "forced_change":
-        raise NotApplicable(f"the vendor claims {profile.first_use.claim}, not a forced change")
+    claimed(profile, PresetDefault, "a preset default changed at first use")
+    if not profile.http_interfaces() or device.web.interface.login is None:
+        opened = shell_opened_by_default(device, profile, evidence)
+        assert not opened, "the factory default gives a shell without a password change: " + ", ".join(opened)
+        answer = device.change_password(device.new_password)
+        assert device.state.password_changed, f"the unit refused the first-use password change ({answer.summary})"
+        return
     result, session = device.web.login(device.username, device.factory_password)
     if not result.accepted or session is None:
         raise Inconclusive("the factory default was refused before first use: is the unit in factory state?")
     evidence.transcript.note("logged in with the factory default; anything but the password change must fail")
 
     opened = []
-    version_probe = profile.firmware.version
-    if version_probe.interface == "http" and version_probe.path is not None:
+    version_probe = profile.firmware.version if profile.firmware else None
+    if version_probe is not None and version_probe.interface == "http" and version_probe.path is not None:
         version = device.web.request("GET", version_probe.path, session=session)
         if 200 <= version.status < 300:
             opened.append(f"GET {version_probe.path} ({version.status})")
     else:  # an ssh probe's login is tried below; an snmp probe needs no password
-        evidence.transcript.note(f"the version is read over {version_probe.interface}, not a web page: no page to try")
+        evidence.transcript.note("the version is not read from a web page: no page to try")
     probes = {}
     for protected in device.web.interface.protected:
         answer = device.web.request("GET", protected.path, session=session)
         if classify_protected_read(answer, protected.path, protected.marker).decided().accepted:
             opened.append(f"GET {protected.path} ({answer.status})")
         if protected.change:
-            probe = f"tekigo-{secrets.token_hex(4)}"
-            fields = {key: value.replace("{probe}", probe) for key, value in protected.change.items()}
-            if protected.body == "json":
-                device.web.request("POST", protected.path, session=session, json_body=fields)
-            else:
-                device.web.request("POST", protected.path, session=session, data=fields)
+            probe = new_probe()
+            write_probe(device.web, protected, probe, session)
             probes[protected.read_back or protected.path] = probe
-    for other in [*profile.interfaces_of("ssh"), *profile.interfaces_of("telnet")]:
-        if device.login(device.factory_password, other).accepted:  # a shell is more than the password change
-            opened.append(f"{other.kind}:{other.port} login")
+    opened += shell_opened_by_default(device, profile, evidence)  # a shell is more than the password change
     assert not opened, "the factory default gives access without a password change: " + ", ".join(opened)
 
     answer = device.change_password(device.new_password, session=session)
-    assert device.state.password_changed, f"the unit refused the first-use password change ({answer.status})"
+    assert device.state.password_changed, f"the unit refused the first-use password change ({answer.summary})"
     fresh = device.web_session()
     for path, probe in probes.items():
         if probe in device.web.request("GET", path, session=fresh).body:
@@ -60,11 +123,9 @@ def test_factory_default_only_opens_the_password_change(device, profile, evidenc
 
 
 def test_unique_per_unit_claim(device, profile, evidence):
-    if profile.first_use.claim != "unique_per_unit":
-        raise NotApplicable(f"the vendor claims {profile.first_use.claim}, not a password unique per unit")
-    units = profile.first_use.units
+    units = claimed(profile, UniquePerUnit, "a password unique per unit").units
     if len(units) < 2:
-        raise Inconclusive("the unique-per-unit claim lists no units: declare two or more under first_use.units "
+        raise Inconclusive("the unique-per-unit claim lists no units: declare two or more under onboarding.units "
                            "with the credential on each unit's label")
     problems = []
     for one, other in itertools.combinations(units, 2):
@@ -73,7 +134,7 @@ def test_unique_per_unit_claim(device, profile, evidence):
     common = {pair.password for pair in load_dictionary(SWEEP_DICTIONARY)}
     problems += [f"the label password of {unit.serial} is in the {SWEEP_DICTIONARY} sweep dictionary"
                  for unit in units if unit.label.password.get_secret_value() in common]
-    interface = profile.http_interfaces()[0]
+    interface = device.web.interface
     refused_own = []
     for target in units:
         client = HttpClient(str(target.address), interface, device.scope, evidence.transcript,
@@ -92,9 +153,7 @@ def test_unique_per_unit_claim(device, profile, evidence):
 
 
 def test_equivalent_measure_is_recorded_not_tested(profile, evidence):
-    first_use = profile.first_use
-    if first_use.claim != "equivalent_measure":
-        raise NotApplicable(f"the vendor claims {first_use.claim}, not an equivalent measure")
+    first_use = claimed(profile, EquivalentMeasure, "an equivalent measure")
     for document in first_use.documents:
         if not document.path.is_file():
             raise Inconclusive(f"the declared document {document.path} is missing")
@@ -106,7 +165,7 @@ def test_equivalent_measure_is_recorded_not_tested(profile, evidence):
     raise NotApplicable(f"equivalent measure declared, not tested: {named or first_use.evidence}")
 
 
-@pytest.mark.interfaces("http", "ssh", "telnet")
+@pytest.mark.interfaces("http", "ssh", "telnet", login=True)
 def test_factory_default_refused_after_first_use(device, interface, evidence):
     device.ensure_password_changed()
     result = device.login(device.factory_password, interface)
@@ -117,11 +176,12 @@ def test_factory_default_refused_after_first_use(device, interface, evidence):
 
 
 @pytest.mark.informational
-def test_weak_new_passwords_are_refused(device, evidence):
+def test_weak_new_passwords_are_refused(device, profile, evidence):
     device.ensure_password_changed()
     strong = device.state.password
     accepted = []
-    for weak in dict.fromkeys([device.factory_password, "password", device.username]):
+    preset = [profile.preset.password.get_secret_value()] if profile.preset else []
+    for weak in dict.fromkeys([*preset, "password", device.username]):
         device.change_password(weak)
         if device.state.password == weak:
             accepted.append(weak)

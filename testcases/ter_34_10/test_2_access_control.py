@@ -1,11 +1,11 @@
 """TER-34-10-1: settings can be read or changed only after authentication."""
 
-import secrets
-
 import pytest
 
+from harness.profile import HttpInterface, ProtectedPath, SshInterface, TelnetInterface
+from harness.settings_probe import new_probe, write_probe
 from harness.transports.http_answers import classify_protected_read, classify_trick
-from harness.verdict import Inconclusive
+from harness.verdict import Inconclusive, NotApplicable
 
 pytestmark = pytest.mark.requirement("TER-34-10-1")
 
@@ -29,29 +29,63 @@ def test_protected_settings_refuse_unauthenticated_changes(device, interface, ev
     changes = [p for p in interface.protected if p.change]
     if not changes:
         raise Inconclusive("the profile declares no setting change to attempt on this web admin")
-    device.ensure_password_changed()
+    if interface.login is not None:
+        device.ensure_password_changed()
     changed = []
     for protected in changes:
-        probe = f"tekigo-{secrets.token_hex(4)}"
-        fields = {key: value.replace("{probe}", probe) for key, value in (protected.change or {}).items()}
+        probe = new_probe()
         client = device.http(interface)
-        if protected.body == "json":
-            client.request("POST", protected.path, json_body=fields)
-        else:
-            client.request("POST", protected.path, data=fields)
+        write_probe(client, protected, probe)
         read_back = protected.read_back or protected.path
-        answer = client.request("GET", read_back, session=device.web_session())
+        answer = client.request("GET", read_back, session=session_on(device, interface))
         if answer.status != 200:
             raise Inconclusive(f"cannot read {read_back} back when logged in ({answer.status})")
         if read_back == protected.path and protected.marker and protected.marker not in answer.body:
             raise Inconclusive(f"{read_back} read back when logged in lacks the marker {protected.marker!r}: "
                                "not the settings page (a login page?), so an unchanged value proves nothing")
         if probe in answer.body:
-            changed.append(f"POST {protected.path} set {sorted(fields)} to {probe}")
+            changed.append(f"{protected.change.method if protected.change else 'POST'} {protected.change_path} "
+                           f"set the setting to {probe}")
     assert not changed, "settings changed without authentication: " + "; ".join(changed)
 
 
-@pytest.mark.interfaces("ssh")
+def session_on(device, interface):
+    """A session on `interface` with the unit's current credential (none needed on an open one)."""
+    if interface.login is None:
+        return device.http(interface).login("", "")[1]
+    result, session = device.http(interface).login(device.username, device.password)
+    if not result.accepted or session is None:
+        raise Inconclusive(f"the unit refused its current credential on {interface.kind}:{interface.port}")
+    return session
+
+
+def test_open_interfaces_are_judged(device, profile, evidence):
+    declared = [i for i in profile.open_interfaces() if isinstance(i, HttpInterface | SshInterface | TelnetInterface)]
+    if not declared:
+        raise NotApplicable("the profile declares no http, ssh or telnet interface open by design (auth: none)")
+    opened, refused = [], []
+    for interface in declared:
+        where = f"{interface.kind}:{interface.port}"
+        if isinstance(interface, HttpInterface):
+            client = device.http(interface)
+            for protected in [p for p in interface.protected if p.read] or [ProtectedPath(path="/")]:
+                answer = client.request("GET", protected.path)
+                served = classify_protected_read(answer, protected.path, protected.marker)
+                if served.accepted or (protected.marker is None and answer.accepted):
+                    opened.append(f"{where} GET {protected.path} answered {answer.status} without authentication")
+                else:
+                    refused.append(f"{where} GET {protected.path} ({served.raw})")
+        elif isinstance(interface, SshInterface):
+            result = device.ssh(interface).none_auth(interface.username or device.username or "root")
+            (opened if result.accepted else refused).append(f"{where} {result.detail}")
+        else:
+            result = device.telnet(interface).shell_without_login()
+            (opened if result.accepted else refused).append(f"{where} {result.detail}")
+    assert not opened, "interfaces open without authentication (declared auth: none): " + "; ".join(opened)
+    raise Inconclusive("declared open (auth: none), but the unit asked for authentication: " + "; ".join(refused))
+
+
+@pytest.mark.interfaces("ssh", login=True)
 def test_ssh_refuses_none_and_empty_password(device, interface, evidence):
     client = device.ssh(interface)
     username = interface.username or device.username
@@ -61,7 +95,7 @@ def test_ssh_refuses_none_and_empty_password(device, interface, evidence):
     assert not opened, f"SSH lets {username!r} in without a password: " + ", ".join(opened)
 
 
-@pytest.mark.interfaces("telnet")
+@pytest.mark.interfaces("telnet", login=True)
 def test_telnet_asks_for_a_login(device, interface, evidence):
     client = device.telnet(interface)
     shell = client.shell_without_login()

@@ -108,7 +108,7 @@ def unit_sweeps(request, unit_banners) -> UnitSweeps:
     return UnitSweeps(interfaces, matching_vendors(banners, load_vendor_defaults()))
 
 
-@pytest.mark.interfaces("http", "ssh", "telnet")
+@pytest.mark.interfaces("http", "ssh", "telnet", login=True)
 def test_dictionary_sweep_finds_no_login(device, interface, evidence, unit_banners, unit_sweeps, request):
     device.ensure_password_changed()
     banners, missing = unit_banners

@@ -103,4 +103,4 @@ def test_cli_validate_exits_4_with_one_line_per_problem(tmp_path: Path, referenc
     assert len(lines) == 2, done.stderr
     schema = subprocess.run([sys.executable, "-m", "harness.cli", "profile", "schema"],
                             capture_output=True, text=True, timeout=60, check=True)
-    assert json.loads(schema.stdout)["title"] == "tekigo device profile v1"
+    assert json.loads(schema.stdout)["title"] == "tekigo device profile v2"
