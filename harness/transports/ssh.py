@@ -163,6 +163,7 @@ class SshClient:
         with self.logged_in(username, current) as transport:
             channel = transport.open_session(timeout=self.timeout)
             channel.settimeout(self.timeout)
+            channel.set_combine_stderr(True)  # passwd says "updated successfully" on stderr
             conversation = ChannelConversation(channel, self.transcript, self.timeout)
             if change.dialogue:
                 channel.get_pty()

@@ -168,7 +168,6 @@ class TelnetClient:
             if result is None or not result.accepted:
                 raise Unrecognised(f"telnet login as {username!r} failed; cannot change the password "
                                    f"({result.detail if result else 'no login prompt'})")
-            connection.read_until(SHELL_PROMPT, within=self.timeout)
             if change.dialogue:
                 connection.send(b"passwd\r\n")
                 text = answer_passwd(connection, current, new, SHELL_PROMPT, change.command_timeout_s, b"\r\n")

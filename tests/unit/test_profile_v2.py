@@ -164,8 +164,8 @@ def test_first_run_setup_has_no_preset(tmp_path: Path) -> None:
     without = text.replace('password: "{new_password}", ', "")
     assert any("put {new_password} in one of its requests" in p for p in problems(tmp_path, without))
     elsewhere = text.replace("  account: {username: owner}", "  interface: 9000\n  account: {username: owner}")
-    assert any(f":{line_of(elsewhere, 'onboarding:')}: onboarding: the first-run setup runs on a declared http" in p
-               for p in problems(tmp_path, elsewhere))
+    assert any(f":{line_of(elsewhere, 'interface: 9000')}: onboarding.interface: the first-run setup runs on a "
+               "declared http" in p for p in problems(tmp_path, elsewhere))
 
 
 def test_format_1_constructs_of_format_2_are_refused_and_the_format_is_named(tmp_path: Path) -> None:
