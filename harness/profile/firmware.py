@@ -1,11 +1,13 @@
 """Reading and updating the unit's software (TER item 3) as the profile declares it."""
 
+from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
 from harness.profile.declared import Declared, ProfilePath, Secret
 from harness.profile.requests import template_fields
+from harness.yaml_model import FieldError
 
 SYS_DESCR = "1.3.6.1.2.1.1.1.0"  # RFC 3418 sysDescr.0
 
@@ -91,3 +93,23 @@ class Firmware(Declared):
 
     version: VersionProbe
     update: Update
+
+
+def check_firmware_interfaces(firmware: Firmware, declared: Sequence[Any]) -> None:
+    """Raise FieldError when the version probe or the update needs an interface `declared` lacks."""
+    kind = firmware.version.interface
+    if not any(i.kind == kind for i in declared):
+        raise FieldError(("version", "interface"),
+                         f"the version probe reads over {kind}: declare an {kind} interface in `interfaces`")
+    update = firmware.update
+    if update.method == "http_upload" and not any(i.kind == "http" for i in declared):
+        raise FieldError(("update", "path"), "the update is uploaded to the web admin: declare an http "
+                                             "interface in `interfaces`")
+    if update.method == "ssh_command":
+        ssh = [i for i in declared if i.kind == "ssh"]
+        if not ssh:
+            raise FieldError(("update", "method"), "the update runs over ssh: declare an ssh interface in "
+                                                   "`interfaces`")
+        if update.port is not None and not any(i.port == update.port for i in ssh):
+            raise FieldError(("update", "port"), f"the update runs over ssh port {update.port}: no ssh "
+                                                 "interface declares it")

@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from harness.profile.declared import Credential, Declared, Secret
-from harness.profile.firmware import Firmware
+from harness.profile.firmware import Firmware, check_firmware_interfaces
 from harness.profile.interfaces import (
     HttpInterface,
     Interface,
@@ -92,22 +92,7 @@ class DeviceProfile(Declared):
         declared = info.data.get("interfaces")
         if firmware is None or declared is None:
             return firmware
-        kind = firmware.version.interface
-        if not any(i.kind == kind for i in declared):
-            raise FieldError(("version", "interface"),
-                             f"the version probe reads over {kind}: declare an {kind} interface in `interfaces`")
-        update = firmware.update
-        if update.method == "http_upload" and not any(isinstance(i, HttpInterface) for i in declared):
-            raise FieldError(("update", "path"), "the update is uploaded to the web admin: declare an http "
-                                                 "interface in `interfaces`")
-        if update.method == "ssh_command":
-            ssh = [i for i in declared if isinstance(i, SshInterface)]
-            if not ssh:
-                raise FieldError(("update", "method"), "the update runs over ssh: declare an ssh interface in "
-                                                       "`interfaces`")
-            if update.port is not None and not any(i.port == update.port for i in ssh):
-                raise FieldError(("update", "port"), f"the update runs over ssh port {update.port}: no ssh "
-                                                     "interface declares it")
+        check_firmware_interfaces(firmware, declared)
         return firmware
 
     @model_validator(mode="after")

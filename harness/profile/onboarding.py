@@ -45,15 +45,20 @@ class UniquePerUnit(Declared):
 
     @model_validator(mode="after")
     def _units_distinct(self) -> "UniquePerUnit":
-        if self.units and len(self.units) < 2:
-            raise FieldError(("units",), "a unique-per-unit claim lists two or more `units` with their label "
-                                         "credentials")
-        addresses = [unit.address for unit in self.units]
-        for index, address in enumerate(addresses):
-            if address in addresses[:index]:
-                raise FieldError(("units", index, "address"), f"each of `units` needs its own address "
-                                                              f"({address} is given twice)")
+        check_labelled_units(self.units)
         return self
+
+
+def check_labelled_units(units: list[LabelledUnit], at_least_two: bool = True) -> None:
+    """Two or more units (or none listed), each at its own address."""
+    if at_least_two and units and len(units) < 2:
+        raise FieldError(("units",), "a unique-per-unit claim lists two or more `units` with their label "
+                                     "credentials")
+    addresses = [unit.address for unit in units]
+    for index, address in enumerate(addresses):
+        if address in addresses[:index]:
+            raise FieldError(("units", index, "address"), f"each of `units` needs its own address "
+                                                          f"({address} is given twice)")
 
 
 class Account(Declared):

@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from harness.profile.declared import Credential, Declared, Secret
-from harness.profile.firmware import Firmware
+from harness.profile.firmware import Firmware, check_firmware_interfaces
 from harness.profile.interfaces import (
     Lockout,
     MqttInterface,
@@ -15,7 +15,7 @@ from harness.profile.interfaces import (
     UpnpInterface,
 )
 from harness.profile.logins import HttpLoginV1
-from harness.profile.onboarding import Document, LabelledUnit
+from harness.profile.onboarding import Document, LabelledUnit, check_labelled_units
 from harness.profile.power import PowerSettings
 from harness.profile.unit import Equipment, Equivalence, Exemption, ExposedService, Lab, Unit
 from harness.verdict import Verdict
@@ -64,14 +64,7 @@ class FirstUse(Declared):
         if self.claim == "equivalent_measure" and not self.evidence and not self.documents:
             raise FieldError(("claim",), "an equivalent measure needs `documents` (or `evidence`): "
                                          "the documents reviewed")
-        if self.claim == "unique_per_unit" and self.units and len(self.units) < 2:
-            raise FieldError(("units",), "a unique-per-unit claim lists two or more `units` with their label "
-                                         "credentials")
-        addresses = [unit.address for unit in self.units]
-        for index, address in enumerate(addresses):
-            if address in addresses[:index]:
-                raise FieldError(("units", index, "address"), f"each of `units` needs its own address "
-                                                              f"({address} is given twice)")
+        check_labelled_units(self.units, at_least_two=self.claim == "unique_per_unit")
         return self
 
 
@@ -109,27 +102,10 @@ class DeviceProfileV1(Declared):
 
     @field_validator("firmware")
     @classmethod
-    def _version_probe_has_its_interface(cls, firmware: Firmware, info: ValidationInfo) -> Firmware:
-        kind = firmware.version.interface
+    def _firmware_has_its_interfaces(cls, firmware: Firmware, info: ValidationInfo) -> Firmware:
         declared = info.data.get("interfaces")
-        if kind != "http" and declared is not None and not any(i.kind == kind for i in declared):
-            raise FieldError(("version", "interface"),
-                             f"the version probe reads over {kind}: declare an {kind} interface in `interfaces`")
-        return firmware
-
-    @field_validator("firmware")
-    @classmethod
-    def _update_has_its_interface(cls, firmware: Firmware, info: ValidationInfo) -> Firmware:
-        update, declared = firmware.update, info.data.get("interfaces")
-        if update.method != "ssh_command" or declared is None:
-            return firmware
-        ssh = [i for i in declared if isinstance(i, SshInterface)]
-        if not ssh:
-            raise FieldError(("update", "method"), "the update runs over ssh: declare an ssh interface in "
-                                                   "`interfaces`")
-        if update.port is not None and not any(i.port == update.port for i in ssh):
-            raise FieldError(("update", "port"), f"the update runs over ssh port {update.port}: no ssh interface "
-                                                 "declares it")
+        if declared is not None:  # format 1 always has an http interface (checked below)
+            check_firmware_interfaces(firmware, declared)
         return firmware
 
     @model_validator(mode="after")

@@ -4,9 +4,9 @@ import re
 import shlex
 import time
 from dataclasses import dataclass
-from typing import Protocol
 
 from harness.profile import ShellPasswordChange
+from harness.transports.conversation import Conversation
 from harness.transports.outcome import Unrecognised
 from harness.transports.templates import fill
 
@@ -28,14 +28,6 @@ class ShellAnswer:
     def summary(self) -> str:
         """The answer as a report line names it."""
         return f"exit status {self.exit_status}" if self.exit_status is not None else "no exit status"
-
-
-class Conversation(Protocol):
-    """A login shell's text both ways: what passwd and a command need."""
-
-    def send(self, data: bytes, shown: str | None = None) -> None: ...
-
-    def read_until(self, *patterns: re.Pattern[bytes], within: float) -> tuple[int, bytes]: ...
 
 
 def answer_passwd(conversation: Conversation, current: str, new: str, done: re.Pattern[bytes],

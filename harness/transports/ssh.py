@@ -10,6 +10,7 @@ import paramiko
 from harness.evidence import Transcript
 from harness.profile import ShellPasswordChange, SshInterface
 from harness.scope import LabScope
+from harness.transports.conversation import Conversation
 from harness.transports.outcome import LoginResult, Unreachable, Unrecognised, open_tcp
 from harness.transports.passwd import ShellAnswer, answer_passwd, password_command, succeeded
 
@@ -164,7 +165,7 @@ class SshClient:
             channel = transport.open_session(timeout=self.timeout)
             channel.settimeout(self.timeout)
             channel.set_combine_stderr(True)  # passwd says "updated successfully" on stderr
-            conversation = ChannelConversation(channel, self.transcript, self.timeout)
+            conversation = Conversation(channel, self.transcript, self.timeout)
             if change.dialogue:
                 channel.get_pty()
                 self.transcript.sent("exec passwd (with a terminal)")
@@ -213,44 +214,3 @@ def _require_full_login(transport: paramiko.Transport) -> None:
 
 
 NEVER = re.compile(rb"(?!)")  # a pattern that never matches: read until the command's channel closes
-
-
-class ChannelConversation:
-    """A session channel's output read against prompts, bounded in size and time (for `passwd`)."""
-
-    def __init__(self, channel: paramiko.Channel, transcript: Transcript, timeout: float) -> None:
-        self.channel = channel
-        self.transcript = transcript
-        self.timeout = timeout
-        self.text = b""
-        self.received = 0
-
-    def send(self, data: bytes, shown: str | None = None) -> None:
-        self.transcript.sent(shown if shown is not None else data.decode("utf-8", "replace").rstrip())
-        self.channel.sendall(data)
-
-    def read_until(self, *patterns: re.Pattern[bytes], within: float) -> tuple[int, bytes]:
-        """Read until the output so far ends matching one of `patterns`; (-1, text) on close or deadline."""
-        deadline = time.monotonic() + within
-        while True:
-            for index, pattern in enumerate(patterns):
-                if pattern.search(self.text):
-                    return index, self._take()
-            remaining = deadline - time.monotonic()
-            if remaining <= 0 or self.received > MAX_OUTPUT:
-                return -1, self._take()
-            self.channel.settimeout(min(remaining, self.timeout))
-            try:
-                chunk = self.channel.recv(4096)
-            except TimeoutError:
-                continue
-            if not chunk:
-                return -1, self._take()
-            self.received += len(chunk)
-            self.text += chunk
-
-    def _take(self) -> bytes:
-        taken, self.text = self.text, b""
-        if taken:
-            self.transcript.received(taken.decode("utf-8", "replace"))
-        return taken

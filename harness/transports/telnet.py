@@ -2,16 +2,15 @@
 
 import re
 import socket
-import time
 
 from harness.evidence import Transcript
 from harness.profile import ShellPasswordChange, TelnetInterface
 from harness.scope import LabScope
-from harness.transports.outcome import LoginResult, Unreachable, Unrecognised, open_tcp
+from harness.transports.conversation import Conversation
+from harness.transports.outcome import LoginResult, Unrecognised, open_tcp
 from harness.transports.passwd import ShellAnswer, answer_passwd, password_command, succeeded
 
 IAC, DONT, DO, WONT, WILL, SB, SE = 255, 254, 253, 252, 251, 250, 240
-MAX_READ = 64 * 1024
 LOGIN_PROMPT = re.compile(rb"(login|user ?name|user)\s*:\s*$", re.IGNORECASE)
 PASSWORD_PROMPT = re.compile(rb"password\s*:\s*$", re.IGNORECASE)
 # shadow's login answers the last failure it allows with "Maximum number of tries exceeded (N)" and hangs up.
@@ -24,52 +23,15 @@ EXIT_STATUS_COMMAND = b"echo tekigo-exit-$?\r\n"
 EXIT_STATUS = re.compile(rb"tekigo-exit-(\d+)")
 
 
-class TelnetConnection:
+class TelnetConnection(Conversation):
     """One telnet connection: refuses every option the server proposes and keeps the text it sends."""
 
     def __init__(self, sock: socket.socket, transcript: Transcript, timeout: float) -> None:
+        super().__init__(sock, transcript, timeout)
         self.sock = sock
-        self.transcript = transcript
-        self.timeout = timeout
-        self.text = b""
-        self.open = True
-        self._received = 0
 
-    def send(self, data: bytes, shown: str | None = None) -> None:
-        self.transcript.sent(shown if shown is not None else data.decode("utf-8", "replace").rstrip())
-        try:
-            self.sock.sendall(data)
-        except OSError as error:
-            self.open = False
-            raise Unreachable(f"telnet connection lost: {error}") from error
-
-    def read_until(self, *patterns: re.Pattern[bytes], within: float) -> tuple[int, bytes]:
-        """Read until the text so far ends matching one of `patterns`; (-1, text) on close or deadline."""
-        deadline = time.monotonic() + within
-        while True:
-            for index, pattern in enumerate(patterns):
-                if pattern.search(self.text):
-                    return index, self._take()
-            remaining = deadline - time.monotonic()
-            if remaining <= 0 or self._received > MAX_READ:
-                return -1, self._take()
-            self.sock.settimeout(min(remaining, self.timeout))
-            try:
-                chunk = self.sock.recv(4096)
-            except TimeoutError:
-                continue
-            except OSError:
-                return -1, self._take()
-            if not chunk:
-                return -1, self._take()
-            self._received += len(chunk)
-            self.text += self._strip_options(chunk)
-
-    def _take(self) -> bytes:
-        taken, self.text = self.text, b""
-        if taken:
-            self.transcript.received(taken.decode("utf-8", "replace"))
-        return taken
+    def plain(self, chunk: bytes) -> bytes:
+        return self._strip_options(chunk)
 
     def _strip_options(self, chunk: bytes) -> bytes:
         """Answer DO with WONT and WILL with DONT; drop subnegotiations; return the plain text."""
