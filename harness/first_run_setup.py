@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 from harness.profile import FirstRunSetup
 from harness.transports.http import HttpClient
+from harness.transports.outcome import Unrecognised
+from harness.transports.token import value_at
 
 
 @dataclass(frozen=True)
@@ -32,9 +34,14 @@ def run_setup(client: HttpClient, setup: FirstRunSetup, username: str, password:
 
 
 def setup_open(client: HttpClient, setup: FirstRunSetup) -> bool | None:
-    """Whether the declared probe shows the wizard open (a 2xx answer); None when no probe is declared."""
+    """Whether the declared probe shows the wizard open (a 2xx answer, or true at `open_json`); None when no
+    probe is declared."""
     if setup.open_probe is None:
         return None
-    rendered, answer = client.send(setup.open_probe, {}, client.new_session())
-    return rendered.accepted(answer.status)
+    rendered, answer = client.send(setup.open_probe, {}, client.new_session(), default_method="GET")
+    if setup.open_json is None:
+        return rendered.accepted(answer.status)
+    if not rendered.accepted(answer.status):
+        raise Unrecognised(f"the setup probe answered {answer.status}, not its JSON")
+    return value_at(answer.json(), setup.open_json) is True
 

@@ -24,17 +24,18 @@ class CsrfToken(Declared):
 
 
 class CsrfEcho(Declared):
-    """CSRF double submit: the value of a cookie the unit sets, sent back on every request of the interface."""
+    """CSRF double submit: the value of a cookie the unit sets, sent back as {csrf} where a request template puts
+    it, and on every request that is not a GET in `header` or form `field` when one is given."""
 
     cookie: str = Field(description="the cookie the unit sets")
-    header: str | None = Field(None, description="the header the value is echoed in")
-    field: str | None = Field(None, description="or the form field it is echoed in")
+    header: str | None = Field(None, description="the header every non-GET request echoes the value in")
+    field: str | None = Field(None, description="or the form field every non-GET form echoes it in")
     page: str = Field("/", description="fetched first when the cookie is not set yet")
 
     @model_validator(mode="after")
     def _one_carrier(self) -> "CsrfEcho":
-        if (self.header is None) == (self.field is None):
-            raise ValueError("a CSRF echo sends the cookie back in a `header` or in a form `field` (one of them)")
+        if self.header is not None and self.field is not None:
+            raise ValueError("a CSRF echo goes in a `header` or in a form `field`, not both")
         return self
 
 

@@ -4,10 +4,10 @@ that creates the administrator, or an equivalent measure the operator records.""
 import ipaddress
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from harness.profile.declared import Credential, Declared, ProfilePath
-from harness.profile.requests import RequestTemplate, check_placeholders
+from harness.profile.requests import JSON_PATH, RequestTemplate, check_placeholders
 from harness.yaml_model import FieldError
 
 SETUP_PLACEHOLDERS = {"username", "new_password", "csrf"}
@@ -77,9 +77,20 @@ class FirstRunSetup(Declared):
     setup: Annotated[list[RequestTemplate], Field(min_length=1)] = Field(
         description="the wizard's requests, in order; each must be accepted")
     open_probe: RequestTemplate | None = Field(None, description="answers 2xx while the wizard is open")
+    open_json: str | None = Field(None, description="JSON path in the probe's answer whose value is true while "
+                                                    "the wizard is open (instead of the status)")
+
+    @field_validator("open_json")
+    @classmethod
+    def _json_path(cls, path: str | None) -> str | None:
+        if path is not None and not JSON_PATH.match(path):
+            raise ValueError("a JSON path is keys joined by dots with [n] for list items, e.g. setup.open")
+        return path
 
     @model_validator(mode="after")
     def _placeholders(self) -> "FirstRunSetup":
+        if self.open_json is not None and self.open_probe is None:
+            raise FieldError(("open_json",), "`open_json` reads the answer of `open_probe`: declare the probe")
         for template in [*self.setup, *([self.open_probe] if self.open_probe else [])]:
             if template.path is None:
                 raise ValueError("each setup request needs its `path`")

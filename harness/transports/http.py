@@ -98,7 +98,7 @@ class HttpClient:
         form = dict(data) if data is not None else None
         headers = dict(headers or {})
         echo = self.interface.csrf
-        if echo is not None and method not in ("GET", "HEAD"):
+        if echo is not None and (echo.header or echo.field) and method not in ("GET", "HEAD"):
             value = self.csrf_cookie(HttpSession(client))
             if echo.header:
                 headers.setdefault(echo.header, value)
@@ -171,12 +171,12 @@ class HttpClient:
         return HttpSession(_direct_session())
 
     def send(self, template: RequestTemplate, values: dict[str, str], session: HttpSession | None = None,
-             default_path: str | None = None) -> tuple[RenderedRequest, Answer]:
+             default_path: str | None = None, default_method: str | None = None) -> tuple[RenderedRequest, Answer]:
         """A declared request template, rendered with `values` (and the session's {token} and {csrf})."""
         state = session or HttpSession(_direct_session())
         filled = {**values, **self.session_values(state, template)}
         try:
-            rendered = render(template, filled, default_path)
+            rendered = render(template, filled, default_path, default_method)
         except TemplateError as error:
             raise Unrecognised(f"cannot send the declared request: {error}") from error
         answer = self.request(rendered.method, rendered.path, session=state, data=rendered.form,

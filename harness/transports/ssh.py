@@ -149,6 +149,7 @@ class SshClient:
             channel.settimeout(self.timeout)
             self.transcript.sent(f"exec {command}")
             channel.exec_command(command)
+            channel.shutdown_write()  # no input: a command (or a forced passwd) that reads stdin ends at once
             output = b""
             while len(output) < MAX_OUTPUT:
                 chunk = channel.recv(4096)

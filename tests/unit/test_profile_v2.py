@@ -163,6 +163,9 @@ def test_first_run_setup_has_no_preset(tmp_path: Path) -> None:
     assert isinstance(profile.onboarding, FirstRunSetup) and profile.preset is None and profile.account == "owner"
     without = text.replace('password: "{new_password}", ', "")
     assert any("put {new_password} in one of its requests" in p for p in problems(tmp_path, without))
+    no_probe = text.replace("  open_probe: {method: GET, path: /api/setup}", "  open_json: state.open")
+    assert any(f":{line_of(no_probe, 'open_json')}: onboarding.open_json: `open_json` reads the answer of "
+               "`open_probe`" in p for p in problems(tmp_path, no_probe))
     elsewhere = text.replace("  account: {username: owner}", "  interface: 9000\n  account: {username: owner}")
     assert any(f":{line_of(elsewhere, 'interface: 9000')}: onboarding.interface: the first-run setup runs on a "
                "declared http" in p for p in problems(tmp_path, elsewhere))
