@@ -6,12 +6,8 @@ telnet-only) unit as format 2 declares it, run through Device as the suite does.
 """
 
 import ipaddress
-import os
 import shutil
-import signal
-import socket
 import subprocess
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +19,7 @@ from harness.evidence import Redactor, Transcript
 from harness.lab.accounts import sha512_crypt
 from harness.profile_loader import load_profile
 from harness.scope import LabScope
+from tests.unit.loopback_daemon import free_tcp_port, serving
 
 pytestmark = [pytest.mark.lab, pytest.mark.timeout(120)]
 
@@ -40,23 +37,6 @@ class ShellUnit:
     root: Path
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_listening(port: int, deadline_s: float = 10.0) -> None:
-    deadline = time.monotonic() + deadline_s
-    while time.monotonic() < deadline:
-        with socket.socket() as sock:
-            sock.settimeout(0.5)
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.05)
-    raise AssertionError(f"nothing listens on 127.0.0.1:{port} after {deadline_s} s")
-
-
 @pytest.fixture
 def shell_unit(tmp_path: Path) -> Iterator[ShellUnit]:
     """dropbear and busybox telnetd (with Debian's login) over a private /etc holding the unit's account."""
@@ -71,18 +51,13 @@ def shell_unit(tmp_path: Path) -> Iterator[ShellUnit]:
         shadow.write(f"{ACCOUNT}:{sha512_crypt(DEFAULT)}:19000:0:99999:7:::\n")
     key = tmp_path / "host-key"
     subprocess.run(["dropbearkey", "-t", "ed25519", "-f", str(key)], capture_output=True, timeout=30, check=True)
-    unit = ShellUnit(free_port(), free_port(), tmp_path)
-    script = (f"mount --bind {etc} /etc && busybox telnetd -F -b 127.0.0.1 -p {unit.telnet_port} -l /bin/login & "
-              f"mount --bind {etc} /etc && exec dropbear -F -E -p 127.0.0.1:{unit.ssh_port} -r {key}")
-    daemons = subprocess.Popen(["unshare", "-m", "--propagation", "private", "sh", "-c", script],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    try:
-        wait_listening(unit.ssh_port)
-        wait_listening(unit.telnet_port)
+    unit = ShellUnit(free_tcp_port(), free_tcp_port(), tmp_path)
+    private = ["unshare", "-m", "--propagation", "private", "sh", "-c", f"mount --bind {etc} /etc && exec \"$@\"", "-"]
+    with serving([*private, "dropbear", "-F", "-E", "-p", f"127.0.0.1:{unit.ssh_port}", "-r", str(key)],
+                 unit.ssh_port, greeting=b"SSH-"), \
+            serving([*private, "busybox", "telnetd", "-F", "-b", "127.0.0.1", "-p", str(unit.telnet_port),
+                     "-l", "/bin/login"], unit.telnet_port):
         yield unit
-    finally:
-        os.killpg(daemons.pid, signal.SIGTERM)
-        daemons.wait(timeout=10)
 
 
 def profile_text(unit: ShellUnit, kind: str, change: str) -> str:
