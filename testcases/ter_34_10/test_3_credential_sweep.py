@@ -25,7 +25,10 @@ pytestmark = pytest.mark.requirement("TER-34-10-2")
 # Over HTTP a batch is one kept-alive connection (and one CSRF token where the unit lets it be reused);
 # the reference web admins hash each try with 100k PBKDF2 rounds, so more connections would only queue.
 # dropbear delays each failed password by about 300 ms, allows 10 tries a connection and one user name
-# a connection, and drops new connections beyond 5 unauthenticated ones from one address;
+# a connection, and drops new connections beyond 5 unauthenticated ones from one address. The 300 ms
+# delay bounds an SSH sweep (668 pairs x 0.3 s / 4 connections = 50 s, plus ~370 key exchanges). A 5th
+# connection was measured slower on the QEMU unit (109 s against 67-77 s: dropbear under TCG counts a
+# finished connection out late, so most new ones were dropped before the banner) and 10% faster on r1.
 # busybox login allows 3 tries a connection at 3 s per failure.
 LIMITS = {
     "http": SweepLimits(concurrency=8, batch=8, rate=200.0, deadline_s=240.0),
