@@ -3,10 +3,7 @@ needs no fixed settle wait, and the next upload finds the agent idle again."""
 
 import ipaddress
 import json
-import os
 import shutil
-import socket
-import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +17,7 @@ from harness.update.settle import settle_time
 from harness.update.swu import SwuFile, build_swu
 from harness.update.swupdate_upload import SwupdateAnswer, upload_to_swupdate
 from harness.update.tamper import flipped, unsigned
+from tests.unit.loopback_daemon import free_tcp_port, serving
 
 pytestmark = pytest.mark.skipif(shutil.which("swupdate") is None, reason="swupdate is not installed")
 
@@ -29,39 +27,17 @@ SCOPE = LabScope([ipaddress.ip_network("127.0.0.0/8")])
 SETTLE_S = 10.0
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_listening(port: int) -> None:
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-
-
 @pytest.fixture
 def agent(tmp_path: Path) -> Iterator[tuple[int, Path]]:
     """swupdate with its web server on a free loopback port; (port, where its images write the record)."""
     (tmp_path / "www").mkdir()
     (tmp_path / "www" / "index.html").write_text("update\n")
     (tmp_path / "vendor.crt").write_bytes(SIGNER.certificate_pem())
-    port = free_port()
-    process = subprocess.Popen(
-        ["swupdate", "-H", ":".join(HARDWARE), "-k", str(tmp_path / "vendor.crt"), "--cert-purpose", "codeSigning",
-         "-N", "1.0.0", "-w", f"-r {tmp_path / 'www'} -p {port}"],
-        env={**os.environ, "TMPDIR": str(tmp_path)}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_listening(port)
+    port = free_tcp_port()
+    command = ["env", f"TMPDIR={tmp_path}", "swupdate", "-H", ":".join(HARDWARE), "-k", str(tmp_path / "vendor.crt"),
+               "--cert-purpose", "codeSigning", "-N", "1.0.0", "-w", f"-r {tmp_path / 'www'} -p {port}"]
+    with serving(command, port):
         yield port, tmp_path / "firmware.json"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def image(version: str, record: Path) -> bytes:
@@ -94,14 +70,10 @@ def test_refused_images_end_in_failure_at_once_and_a_genuine_one_installs_right_
 
 def test_an_agent_without_a_websocket_leaves_the_declared_settle_time(tmp_path: Path) -> None:
     """A plain HTTP server that takes the upload but speaks no websocket: no agent status, the full settle time."""
-    server = subprocess.Popen(["python3", "-m", "http.server", "--bind", "127.0.0.1", str(port := free_port())],
-                              cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_listening(port)
+    port = free_tcp_port()
+    with serving(["python3", "-m", "http.server", "--bind", "127.0.0.1", "--directory", str(tmp_path), str(port)],
+                 port):
         answer, _, transcript = upload(port, "image", b"not an image")
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
     assert answer.agent_status is None
     assert any("no websocket" in line for line in transcript.lines)
     assert settle_time(answer, SETTLE_S) == SETTLE_S
