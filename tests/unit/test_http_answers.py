@@ -132,7 +132,7 @@ def test_each_answer_of_a_real_web_server_to_an_upload_is_classified(
 def settings_change(port: int, path: str) -> HttpInterface:
     declared = interface(port)
     return declared.model_copy(update={"protected": [ProtectedPath(path=path, marker=MARKER,
-                                                                   change={"ntp_server": "{probe}"})]})
+                                                                   change={"form": {"ntp_server": "{probe}"}})]})
 
 
 def test_an_unauthenticated_change_refused_and_read_back_from_the_settings_page_passes(unit: int,
