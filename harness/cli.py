@@ -5,6 +5,7 @@ Exit statuses: harness/exits.py (each command's help lists its own).
 
 import argparse
 import json
+import os
 import sys
 import typing
 from pathlib import Path
@@ -88,6 +89,12 @@ def _parser() -> argparse.ArgumentParser:
                      help="reuse a non-empty --out: the files of the run in it are replaced, all others kept")
     run.add_argument("-k", dest="keyword", help="only checks matching this pytest -k expression")
     run.add_argument("--netns", help="run inside this network namespace (e.g. tekigo-tester; needs root)")
+    run.add_argument("--place", action="append", metavar="NAME",
+                     help="run the unit on this labgrid place (reserved and locked at the coordinator, its power "
+                     "from the place's resources); repeat it, one per --profile in the same order")
+    run.add_argument("--coordinator", metavar="HOST[:PORT]",
+                     default=os.environ.get("LG_COORDINATOR", "127.0.0.1:20408"),
+                     help="the labgrid coordinator holding the places (default $LG_COORDINATOR, else 127.0.0.1:20408)")
     run.set_defaults(handler=_run)
 
     profile = commands.add_parser("profile", help="validate a profile, upgrade it to format 2, or print the schema",
@@ -209,6 +216,7 @@ def _run(arguments: argparse.Namespace, extra: list[str]) -> int:
     if arguments.netns:
         reexec_in_namespace(arguments.netns, arguments.command_line)
     _check_scope(profile)
+    [place] = _places(arguments, [profile])
     from harness.journal import Invocation, profile_digest, write_invocation
     from harness.run_folder import claim_run_dir, default_run_dir
     from harness.run_record import now
@@ -221,7 +229,63 @@ def _run(arguments: argparse.Namespace, extra: list[str]) -> int:
         write_invocation(out, Invocation(str(path.resolve()), profile_digest(path), selection, now()))
     except OSError as error:
         raise UsageError(f"cannot write the run folder {out}: {error.strerror or error}") from error
-    return _run_suite(path, out, selection, resume=False)
+    if place is None:
+        return _run_suite(path, out, selection, resume=False)
+    return _run_on_place(place, arguments.coordinator, path, out, selection)
+
+
+def _places(arguments: argparse.Namespace, profiles: "list[DeviceProfile]") -> list[str | None]:
+    """The labgrid place of each unit: from --place (one per --profile, in order), else the profile's power."""
+    from harness.profile import LabgridPowerSettings
+
+    if arguments.place and len(arguments.place) != len(profiles):
+        raise UsageError(f"{len(arguments.place)} --place for {len(profiles)} --profile: give one place per profile")
+    places = arguments.place or [p.power.place if isinstance(p.power, LabgridPowerSettings) else None
+                                 for p in profiles]
+    named = [place for place in places if place]
+    if len(set(named)) != len(named):
+        raise UsageError(f"a place can hold one unit at a time: {', '.join(sorted(named))}")
+    if named:
+        _check_coordinator(arguments.coordinator, profiles)
+    return places
+
+
+def _check_coordinator(coordinator: str, profiles: "list[DeviceProfile]") -> None:
+    """The coordinator is on loopback or on a lab network every profile declares: nothing else is contacted."""
+    import ipaddress
+
+    host = coordinator[1:].partition("]")[0] if coordinator.startswith("[") else coordinator.partition(":")[0]
+    try:
+        if ipaddress.ip_address(host).is_loopback:
+            return
+    except ValueError as error:
+        raise UsageError(f"--coordinator {coordinator}: give the coordinator's IP address, not a name") from error
+    for profile in profiles:
+        try:
+            LabScope(profile.lab.networks, profile.lab.allow_routed).check(host)
+        except OutOfScope as error:
+            raise UsageError(f"refusing to reach the coordinator {coordinator}: {error}") from error
+
+
+def _run_on_place(place: str, coordinator: str, profile: Path, out: Path, selection: list[str]) -> int:
+    """The suite with `place` held at the coordinator; a place someone else holds is reported, never taken."""
+    from harness.bench.lease import PlaceError, PlaceHeld
+    from harness.bench.place_run import held_place
+    from harness.bench.session import CoordinatorError
+
+    try:
+        with held_place(place, coordinator, out) as bench:
+            print(f"tekigo: place {place} held at {coordinator} (exporters {', '.join(bench.exporters())})")
+            code = _run_suite(profile, out, selection, resume=False)
+            if bench.lost:
+                print(f"tekigo: {bench.lost}: the unit's run is INCONCLUSIVE", file=sys.stderr)
+                return EXIT_BY_VERDICT["INCONCLUSIVE"]
+            return code
+    except PlaceHeld as error:
+        print(f"tekigo: {error}: the unit was not run", file=sys.stderr)
+        return EXIT_BY_VERDICT["INCONCLUSIVE"]
+    except (PlaceError, CoordinatorError) as error:
+        raise UsageError(str(error)) from error
 
 
 def _resume(arguments: argparse.Namespace, extra: list[str]) -> int:
@@ -312,6 +376,7 @@ def _run_units(arguments: argparse.Namespace, extra: list[str]) -> int:
             raise UsageError(f"{path} and {addresses[str(profile.unit.address)]} name the same unit "
                              f"{profile.unit.address}; one run per unit")
         addresses[str(profile.unit.address)] = path
+    places = _places(arguments, [profile for _, profile in profiles])
     out = arguments.out or REPORTS / f"units-{_stamp()}"
     try:
         claim_units_dir(out, run_folders(arguments.profile, out), arguments.overwrite)
@@ -320,7 +385,8 @@ def _run_units(arguments: argparse.Namespace, extra: list[str]) -> int:
         raise UsageError(f"cannot write the run folder {out}: {error.strerror or error}") from error
     started = time.monotonic()
     runs = run_units(arguments.profile, out, arguments.workers,
-                     [*(["-k", arguments.keyword] if arguments.keyword else []), *extra])
+                     [*(["-k", arguments.keyword] if arguments.keyword else []), *extra],
+                     places, arguments.coordinator)
     seconds = time.monotonic() - started
     print(render_units(runs, seconds))
     print(f"  summary: {write_summary(out, runs, seconds)}")

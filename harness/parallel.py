@@ -30,6 +30,8 @@ class UnitRun:
     verdicts: dict[str, str]
     exit_status: int
     seconds: float
+    place: str | None = None  # the labgrid place the unit ran on
+    note: str = ""  # why a unit on a place was not run or did not finish (held by someone else, bench lost)
 
     @property
     def overall(self) -> str:
@@ -42,17 +44,38 @@ def run_folders(profiles: Sequence[Path], out: Path) -> list[Path]:
     return [out / (name if names.count(name) == 1 else f"{name}-{index + 1}") for index, name in enumerate(names)]
 
 
-def run_units(profiles: Sequence[Path], out: Path, workers: int, pytest_args: Sequence[str] = ()) -> list[UnitRun]:
+def run_units(profiles: Sequence[Path], out: Path, workers: int, pytest_args: Sequence[str] = (),
+              places: Sequence[str | None] = (), coordinator: str = "") -> list[UnitRun]:
     """Run the suite on every profile, `workers` units at a time, each in a forked child of this process
-    (harness/forked_runs.py); progress lines are prefixed by the unit."""
+    (harness/forked_runs.py); progress lines are prefixed by the unit. A unit with a labgrid place holds it
+    in its child; a place a child left locked (it was killed) is released here afterwards."""
     folders = run_folders(profiles, out)
+    places = list(places) or [None] * len(profiles)
     # --overwrite: `tekigo run` claimed `out` for all units before any started (harness/run_folder.py)
     jobs = [ForkedJob(run_dir.name, ["run", "--profile", str(profile), "--out", str(run_dir), "--overwrite",
+                                     *(["--place", place, "--coordinator", coordinator] if place else []),
                                      *(["--", *pytest_args] if pytest_args else [])])
-            for profile, run_dir in zip(profiles, folders, strict=True)]
+            for profile, run_dir, place in zip(profiles, folders, places, strict=True)]
     outcomes = run_forked(jobs, workers, RUN_DEADLINE_S)
-    return [UnitRun(str(profile), str(run_dir), recorded_verdicts(run_dir), outcome.status, outcome.seconds)
-            for profile, run_dir, outcome in zip(profiles, folders, outcomes, strict=True)]
+    notes = [_place_note(run_dir) if place else "" for run_dir, place in zip(folders, places, strict=True)]
+    if any(places):
+        from harness.bench.leftovers import release_leftovers
+
+        for problem in release_leftovers([place for place in places if place], coordinator):
+            print(f"tekigo: {problem}")
+    return [UnitRun(str(profile), str(run_dir), recorded_verdicts(run_dir), outcome.status, outcome.seconds,
+                    place, note)
+            for profile, run_dir, outcome, place, note in zip(profiles, folders, outcomes, places, notes, strict=True)]
+
+
+def _place_note(run_dir: Path) -> str:
+    """What a unit's place record says when the place was not held to the end of the run."""
+    from harness.bench.place_run import read_place_record
+
+    record = read_place_record(run_dir)
+    if record is None:
+        return "place not held (the run ended before it asked the coordinator)"
+    return "" if record["outcome"] == "held" else str(record.get("reason") or record["outcome"])
 
 
 def run_streamed(command: Sequence[str], run_dir: Path, label: str, print_lock: threading.Lock
@@ -104,7 +127,9 @@ def render_units(runs: Sequence[UnitRun], seconds: float) -> str:
     for run in runs:
         cells = "".join(f"{SHORT.get(run.verdicts.get(i, '-'), '-'):<9}" for i in ITEMS)
         lines.append(f"{Path(run.run_dir).name:<24}{cells}{SHORT.get(run.overall, '-'):<9}{run.seconds:>5.0f}s  "
-                     f"{run.run_dir}")
+                     f"{run.run_dir}" + (f"  [place {run.place}]" if run.place else ""))
+        if run.note:
+            lines.append(f"{'':<24}{run.note}")
     counts = {verdict: sum(run.overall == verdict for run in runs) for verdict in ("PASS", "FAIL", "INCONCLUSIVE")}
     lines.append(f"\n{len(runs)} units in {seconds:.0f} s: " + ", ".join(
         f"{count} {JAPANESE[verdict]}" for verdict, count in counts.items() if count))

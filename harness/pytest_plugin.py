@@ -65,6 +65,7 @@ class TekigoRun:
     selected: list[pytest.Item] = field(default_factory=list)  # the run's checks in the suite's order
     journaled: int = 0  # checks of this session on record in the journal
     interrupted: bool = False
+    interruption: str | None = None  # why, when it was not a Ctrl-C (the unit's bench was lost)
     storage_error: str | None = None
     collection_errors: list[str] = field(default_factory=list)  # suite modules pytest could not collect
 
@@ -192,7 +193,11 @@ class _EarlyStops:
             self.run.collection_errors.append(f"{report.nodeid}: {errors[-1][:300]}")
 
     def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
+        from harness.bench.place_run import BenchLost
+
         self.run.interrupted = not isinstance(excinfo.value, pytest.Session.Interrupted)
+        if isinstance(excinfo.value, BenchLost):
+            self.run.interruption = str(excinfo.value)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -214,8 +219,11 @@ def unit_answers(request: pytest.FixtureRequest) -> None:
 
 @pytest.fixture(scope="session")
 def power(profile: DeviceProfile) -> PowerSwitch:
-    """The declared power driver."""
-    return power_switch(profile.power)
+    """The declared power driver; on a labgrid place (`tekigo run --place`), the place's power port."""
+    from harness.bench.place_run import active_bench
+
+    bench = active_bench()
+    return bench.power_switch() if bench is not None else power_switch(profile.power)
 
 
 @pytest.fixture
@@ -385,8 +393,8 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         session.exitstatus = EXIT_RUN_FOLDER_UNWRITABLE
         return
     if run.interrupted:
-        tell(f"interrupted: {finished} of {len(checks)} checks finished; the others are INCONCLUSIVE in "
-             f"{run.run_dir / 'results.json'}; reports not rendered", red=True)
+        tell(f"{run.interruption or 'interrupted'}: {finished} of {len(checks)} checks finished; the others are "
+             f"INCONCLUSIVE in {run.run_dir / 'results.json'}; reports not rendered", red=True)
         session.exitstatus = EXIT_INTERRUPTED
         return
     if run.collection_errors:
@@ -416,7 +424,7 @@ def _in_suite_order(run: TekigoRun) -> list[CheckResult]:
     if run.storage_error:
         reason = f"not run: {run.storage_error}"
     elif run.interrupted:
-        reason = "interrupted (Ctrl-C) before this check finished"
+        reason = f"{run.interruption or 'interrupted (Ctrl-C)'} before this check finished"
     elif run.collection_errors:
         reason = f"not run: the suite could not be collected ({'; '.join(run.collection_errors)})"
     else:

@@ -14,6 +14,7 @@ from harness.power.shelly import ShellyGen2Switch
 from harness.power.snmp_pdu import ApcOutlet
 from harness.power.tasmota import TasmotaPlug
 from harness.profile import (
+    LabgridPowerSettings,
     NetnsPowerSettings,
     PowerSettings,
     QemuPowerSettings,
@@ -41,6 +42,9 @@ def power_switch(settings: PowerSettings) -> PowerSwitch:
                          settings.port)
     if isinstance(settings, SerialRelayPowerSettings):
         return SerialRelay(settings.port, settings.relay, settings.baudrate)
+    if isinstance(settings, LabgridPowerSettings):
+        raise PowerError(f"the unit's power is labgrid place {settings.place}: run it with `tekigo run`, which "
+                         "holds the place at the coordinator")
     return ManualPower()
 
 

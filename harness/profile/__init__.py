@@ -20,6 +20,7 @@ from harness.profile.model import PROFILE_FORMAT, DeviceProfile
 from harness.profile.onboarding import EquivalentMeasure, FirstRunSetup, PresetDefault, UniquePerUnit
 from harness.profile.password_change import HttpPasswordChange, ShellPasswordChange
 from harness.profile.power import (
+    LabgridPowerSettings,
     ManualPowerSettings,
     NetnsPowerSettings,
     PowerSettings,
@@ -54,6 +55,7 @@ __all__ = [
     "Interface",
     "JsonLogin",
     "Lab",
+    "LabgridPowerSettings",
     "Lockout",
     "LoginInterface",
     "ManualPowerSettings",

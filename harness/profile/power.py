@@ -75,8 +75,15 @@ class SerialRelayPowerSettings(Declared):
     baudrate: int = 9600
 
 
+class LabgridPowerSettings(Declared):
+    """The unit sits on a labgrid place: its power comes from the place's resources (`tekigo run --place`)."""
+
+    driver: Literal["labgrid"]
+    place: str = Field(min_length=1, description="the place's name at the labgrid coordinator")
+
+
 PowerSettings = Annotated[
     NetnsPowerSettings | ManualPowerSettings | QemuPowerSettings | TasmotaPowerSettings | ShellyPowerSettings
-    | SnmpPduPowerSettings | SerialRelayPowerSettings,
+    | SnmpPduPowerSettings | SerialRelayPowerSettings | LabgridPowerSettings,
     Field(discriminator="driver"),
 ]
