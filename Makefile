@@ -3,7 +3,7 @@ SHELL := /bin/bash
 VENV := .venv/bin
 ZOO_UNITS_AT_ONCE ?= 4
 
-.PHONY: install demo zoo test lint bench clean
+.PHONY: install demo demo-labgrid zoo test lint bench clean
 
 install:
 	@scripts/install.sh
@@ -14,6 +14,10 @@ demo: install
 # Third-party units (Debian packages) in factory configuration, against the verdicts their documentation justifies.
 zoo: install
 	TEKIGO_LAB_SETTINGS=device_profiles/lab-settings.example.yaml $(VENV)/tekigo zoo run --out reports/zoo -n $(ZOO_UNITS_AT_ONCE)
+
+# Three reference units on labgrid places over two bench PCs (namespaces), one coordinator (harness/bench/demo.py).
+demo-labgrid: install
+	TEKIGO_LAB_SETTINGS=device_profiles/lab-settings.example.yaml $(VENV)/python -m harness.bench.demo --out reports/demo-labgrid
 
 test: install
 	$(VENV)/ruff check .
@@ -26,4 +30,4 @@ lint: install
 	$(VENV)/ruff check .
 
 clean:
-	rm -rf reports/demo reports/zoo
+	rm -rf reports/demo reports/zoo reports/demo-labgrid
