@@ -1,19 +1,13 @@
 """A labgrid coordinator and exporters on loopback, for the bench tests: real labgrid daemons, emulated plugs."""
 
-import socket
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness.bench.daemons import Daemon, create_place, start_coordinator, start_exporter
+from tests.unit.loopback_daemon import free_tcp_port
 from tests.unit.plug_servers import Plug, ShellyGen1Handler, serving
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass
@@ -29,7 +23,7 @@ class LoopbackLab:
 @contextmanager
 def loopback_lab(workdir: Path, benches: tuple[str, ...] = ("bench1", "bench2")) -> Iterator[LoopbackLab]:
     with ExitStack() as stack:
-        address = f"127.0.0.1:{free_port()}"
+        address = f"127.0.0.1:{free_tcp_port()}"
         coordinator = start_coordinator(address, workdir)
         stack.callback(coordinator.stop)
         lab = LoopbackLab(address, workdir)
