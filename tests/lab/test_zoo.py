@@ -33,3 +33,24 @@ def test_every_zoo_unit_gets_the_verdicts_its_documentation_justifies(tmp_path: 
         assert expected and {key: got[key] for key in expected} == expected, profile_path.name
     assert f"{len(zoo_profiles(ZOO_PROFILES))}/{len(zoo_profiles(ZOO_PROFILES))} zoo units" in done.stdout
     assert lab_namespaces(ZOO_PREFIX) == [], "the zoo left namespaces behind"
+
+
+def test_the_zoo_and_the_reference_lab_never_clear_each_others_namespaces() -> None:
+    """The zoo's clearing leaves a tekigo-* namespace alone; the lab's selection (`lab down`) skips tkzoo-*."""
+    from harness import lab
+    from harness.lab.namespaces import run
+    from harness.lab.zoo import lifecycle
+
+    ours, theirs = ZOO_PREFIX + "probe", "tekigo-zooprobe"
+    with lab.exclusive_lab():
+        for namespace in (ours, theirs):
+            run(["ip", "netns", "add", namespace])
+        try:
+            lifecycle.clear()
+            assert theirs in lab_namespaces() and ours not in lab_namespaces(ZOO_PREFIX)
+            run(["ip", "netns", "add", ours])
+            assert ours not in lab_namespaces(), "`tekigo lab down` would clear a zoo namespace"
+        finally:
+            for namespace in (ours, theirs):
+                if namespace in lab_namespaces(""):
+                    run(["ip", "netns", "delete", namespace])
