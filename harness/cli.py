@@ -447,8 +447,9 @@ def _lab(arguments: argparse.Namespace, extra: list[str]) -> int:
 
 def _selftest(arguments: argparse.Namespace, extra: list[str]) -> int:
     from harness import lab
+    from harness.lab.devices import devices_powered_in
     from harness.lab.qemu.reference import units_for_machines
-    from harness.profile import QemuPowerSettings
+    from harness.profile import NetnsPowerSettings, QemuPowerSettings
     from harness.selftest import run_selftest
 
     profiles = sorted(arguments.profiles.glob("*.yaml"))
@@ -456,10 +457,11 @@ def _selftest(arguments: argparse.Namespace, extra: list[str]) -> int:
         raise UsageError(f"no reference profiles in {arguments.profiles}")
     powers = [_load(path).power for path in profiles]
     qemu = units_for_machines([p.machine for p in powers if isinstance(p, QemuPowerSettings)])
+    devices = devices_powered_in([p.namespace for p in powers if isinstance(p, NetnsPowerSettings)])
     try:
         with lab.exclusive_lab():
             try:
-                print(lab.up(qemu=qemu).render(), flush=True)
+                print(lab.up(devices, qemu=qemu).render(), flush=True)
                 outcomes = run_selftest(profiles, arguments.out)
             finally:
                 if not arguments.keep_lab:

@@ -35,6 +35,7 @@ PROFILE = FileKind(
     schema_hint="`tekigo profile schema` lists the fields",
     secret_keys=("password", "new_password", "community", "read_community", "write_community"),
     error=ProfileError,
+    placeholder="TODO",  # what `tekigo discover --write-profile` leaves for the vendor's declaration
 )
 
 

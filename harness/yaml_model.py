@@ -61,6 +61,7 @@ class FileKind:
     schema_hint: str
     secret_keys: Collection[str] = ()
     error: type[InvalidFile] = InvalidFile
+    placeholder: str | None = None  # a value a drafted file leaves to be filled in (a problem wherever it is left)
 
 
 def load_model(path: Path, model: type[Model], kind: FileKind, check: "ModelCheck[Model] | None" = None) -> Model:
@@ -111,17 +112,42 @@ def validate_document(document: Document, model: type[Model], kind: FileKind,
     """`document`'s data validated into `model` (then `check`ed); raise `kind.error` naming file, line and
     field of each problem."""
     path, data, lines = document.path, document.data, document.lines
+    unfilled = [FileProblem(path, _line_of(lines, location), _field_name(location),
+                            f"still {kind.placeholder}: the draft left this to be declared")
+                for location in _placeholders(data, kind.placeholder)] if kind.placeholder else []
     try:
         loaded = model.model_validate(data, context={"base": path.parent.resolve()})
     except ValidationError as error:
-        raise kind.error(_capped(
-            [_problem(path, data, lines, detail, kind) for detail in error.errors(include_url=False)]
-        )) from error
+        found = [_problem(path, data, lines, detail, kind) for detail in error.errors(include_url=False)]
+        raise kind.error(_capped(_with_unfilled(found, unfilled))) from error
+    if unfilled:
+        raise kind.error(_capped(unfilled))
     found = check(loaded) if check else []
     if found:
         raise kind.error(_capped([FileProblem(path, _line_of(lines, location), _field_name(location), message)
                                   for location, message in found]))
     return loaded
+
+
+def _placeholders(data: Any, placeholder: str, location: Location = ()) -> list[Location]:
+    """Where a value is exactly `placeholder`, in document order."""
+    if isinstance(data, dict):
+        return [found for key, value in data.items() for found in _placeholders(value, placeholder, (*location, key))]
+    if isinstance(data, list):
+        return [found for index, value in enumerate(data) for found in _placeholders(value, placeholder,
+                                                                                     (*location, index))]
+    return [location] if data == placeholder else []
+
+
+def _with_unfilled(found: list[FileProblem], unfilled: list[FileProblem]) -> list[FileProblem]:
+    """Validation problems and placeholders left, by line; a field left as a placeholder is named once."""
+    if not unfilled:
+        return found
+    left = {problem.field for problem in unfilled}
+    kept = [problem for problem in found
+            if not any(problem.field == field or problem.field.startswith((f"{field}.", f"{field}["))
+                       for field in left)]
+    return sorted([*unfilled, *kept], key=lambda problem: problem.line)
 
 
 def _read_text(path: Path, kind: FileKind) -> str:
@@ -187,8 +213,12 @@ def _problem(path: Path, data: Any, lines: dict[Location, int], detail: Any, kin
 
 
 def _field_error_location(detail: Any) -> Location:
-    """Where a FieldError raised by a validator points, below the model that raised it."""
-    error = (detail.get("ctx") or {}).get("error")
+    """Where a FieldError raised by a validator points, below the model that raised it; for a wrong union
+    tag, the tag's own key (`method`, `kind`...), whose line is the one to fix."""
+    ctx = detail.get("ctx") or {}
+    if detail["type"] == "union_tag_invalid" and isinstance(ctx.get("discriminator"), str):
+        return (ctx["discriminator"].strip("'"),)
+    error = ctx.get("error")
     return error.location if isinstance(error, FieldError) else ()
 
 

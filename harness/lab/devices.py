@@ -189,3 +189,9 @@ ONBOARDING_UNITS: dict[str, ReferenceDevice] = {
 REFERENCE_DEVICES: dict[str, ReferenceDevice] = (  # every device `lab up` can start
     DEVICES | CLONES | SURFACE_UNITS | UNIQUE_UNITS | ONBOARDING_UNITS
 )
+
+
+def devices_powered_in(namespaces: list[str]) -> list[str]:
+    """The lab's default devices and every other reference device whose namespace a profile powers."""
+    named = [name for name, device in REFERENCE_DEVICES.items() if device.host.namespace in namespaces]
+    return list(dict.fromkeys([*DEVICES, *named]))

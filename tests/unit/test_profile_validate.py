@@ -163,3 +163,13 @@ def test_more_than_fifty_problems_stop_with_a_count(tmp_path: Path, reference_pr
     assert len(found) == MAX_PROBLEMS + 1
     assert found[-1] == (f"{path}:{line_of(text, f'typo_{MAX_PROBLEMS}:')}: equipment.typo_{MAX_PROBLEMS}: "
                          "... and 12 more problems from here on (fix the first ones first)")
+
+
+def test_a_todo_left_from_a_draft_is_named_at_its_line(tmp_path: Path, reference_profile_text: str) -> None:
+    text = reference_profile_text.replace("  serial: R1-000001", "  serial: TODO").replace(
+        "    login:\n      method: form\n", "    login:\n      method: TODO\n")
+    path = write(tmp_path, text)
+    assert problems(path) == [
+        f"{path}:{line_of(text, 'serial: TODO')}: equipment.serial: still TODO: the draft left this to be declared",
+        f"{path}:{line_of(text, 'method: TODO')}: interfaces[0].login.method: still TODO: the draft left this to "
+        "be declared"]
