@@ -12,6 +12,7 @@ from pathlib import Path
 
 from harness import __version__
 from harness.exits import (
+    EXIT_ALTERED,
     EXIT_BY_VERDICT,
     EXIT_CRASH,
     EXIT_INTERRUPTED,
@@ -497,7 +498,7 @@ def _report(arguments: argparse.Namespace, extra: list[str]) -> int:
         rendered = render_reports(run_dir, request)
     except RunAltered as error:
         print(f"tekigo: refusing to render: {run_dir} does not match its manifest:\n{error}", file=sys.stderr)
-        return 1
+        return EXIT_ALTERED
     except RecordError as error:
         raise UsageError(f"cannot render the report of {run_dir}: its results.json is not a {SCHEMA} "
                          f"record:\n{error}") from error
@@ -534,7 +535,7 @@ def _sign(arguments: argparse.Namespace, extra: list[str]) -> int:
     if check.manifest is None or check.problems:
         print("\n".join(str(problem) for problem in check.problems))
         print(f"refusing to sign: {run_dir} does not match its manifest", file=sys.stderr)
-        return 1
+        return EXIT_ALTERED
     path = sign_run(run_dir, check.manifest, key)
     print(f"signed: {path} (sealed sha256 {check.manifest.sealed_sha256}, key {key_id(key.public_key())})")
     return 0
@@ -561,10 +562,10 @@ def _verify(arguments: argparse.Namespace, extra: list[str]) -> int:
     if check.manifest is not None and problems and all(problem.kind == "key" for problem in problems):
         print(f"WRONG KEY: the files of {run_dir} match the manifest and its signature, but it was signed with "
               "another key than --pubkey")
-        return 1
+        return EXIT_ALTERED
     if problems or check.manifest is None:
         print(f"NOT INTACT: {len(problems)} problem{'s' * (len(problems) != 1)} in {run_dir}")
-        return 1
+        return EXIT_ALTERED
     print(f"intact: {len(check.manifest.files)} files match the manifest "
           f"(sealed sha256 {check.manifest.sealed_sha256})")
     if signer is None:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from harness.exits import EXIT_BY_VERDICT
 from harness.forked_runs import ForkedJob, run_forked
 from harness.run_folder import SUMMARY
 from harness.run_record import read_record
@@ -113,10 +114,12 @@ def combined_exit(runs: Sequence[UnitRun]) -> int:
     every unit is out of scope by a declared exemption: an exempt unit alone makes a batch neither)."""
     overall = [run.overall for run in runs]
     if "FAIL" in overall:
-        return 1
-    if any(verdict not in ("PASS", "NOT_APPLICABLE") for verdict in overall):
-        return 2
-    return 0 if "PASS" in overall else 3
+        verdict = "FAIL"
+    elif any(verdict not in ("PASS", "NOT_APPLICABLE") for verdict in overall):
+        verdict = "INCONCLUSIVE"
+    else:
+        verdict = "PASS" if "PASS" in overall else "NOT_APPLICABLE"
+    return EXIT_BY_VERDICT[verdict]
 
 
 def render_units(runs: Sequence[UnitRun], seconds: float) -> str:

@@ -38,7 +38,7 @@ from harness.profile import DeviceProfile
 from harness.profile_loader import ProfileError, load_profile
 from harness.report.junit import write_junit
 from harness.report.lab_settings import ENVIRONMENT_VARIABLE, LabSettingsError, lab_settings_from_environment
-from harness.run_folder import default_run_dir
+from harness.run_folder import default_run_dir, earlier_run_files
 from harness.run_record import CheckResult, build_record, now, redacted, write_record
 from harness.scope import LabScope, guard
 from harness.verdict import Inconclusive, NotApplicable, Verdict
@@ -99,6 +99,10 @@ def pytest_configure(config: pytest.Config) -> None:
     run_dir = Path(out) if out else default_run_dir(profile.equipment.model)
     redactor = Redactor(dict(profile.secrets()))
     scope = LabScope(profile.lab.networks, profile.lab.allow_routed)
+    earlier = [] if resume else earlier_run_files(run_dir)
+    if earlier:
+        raise pytest.UsageError(f"{run_dir} holds an earlier run ({', '.join(earlier)}): give another --out, or "
+                                "replace it with `tekigo run --overwrite`")
     try:
         run_dir.mkdir(parents=True, exist_ok=True)
         run = TekigoRun(profile, run_dir, scope, redactor, EvidenceStore(run_dir, redactor))

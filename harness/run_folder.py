@@ -29,6 +29,16 @@ def claim_run_dir(out: Path, overwrite: bool) -> None:
         _remove(out / name)
 
 
+def earlier_run_files(run_dir: Path) -> list[str]:
+    """The files of an earlier run in `run_dir` (its resume journal aside: `tekigo run` writes the new run's
+    invocation there first); a new run must not seal them as its own."""
+    return [name for name in RUN_FILES if name != RESUME_DIR and _holds_something(run_dir / name)]
+
+
+def _holds_something(path: Path) -> bool:
+    return path.is_file() or path.is_symlink() or (path.is_dir() and any(path.iterdir()))
+
+
 def claim_units_dir(out: Path, unit_dirs: list[Path], overwrite: bool) -> None:
     """`claim_run_dir` for a run of several units: their folders and the summary are the run's files."""
     _refuse_unless_empty(out, overwrite, (*(unit_dir.name for unit_dir in unit_dirs), SUMMARY))

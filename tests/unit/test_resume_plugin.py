@@ -183,3 +183,15 @@ def test_a_report_the_disk_cannot_take_is_left_out_and_the_record_stays_sealed(s
     record = json.loads((kept / "results.json").read_text(encoding="utf-8"))
     assert [t["verdict"] for t in record["requirements"][0]["tests"]] == ["PASS"] * 4
     assert check_run(kept).problems == []
+
+
+def test_a_plain_pytest_run_into_a_folder_with_an_earlier_run_is_refused_and_changes_nothing(suite: Suite) -> None:
+    earlier = suite.out / "evidence" / "test_old" / "exchanges.txt"
+    earlier.parent.mkdir(parents=True)
+    earlier.write_text("an earlier run's evidence", encoding="utf-8")
+
+    done = suite.run()
+
+    assert done.returncode == 4 and "holds an earlier run (evidence)" in done.stderr, done.stdout[-2000:]
+    assert sorted(p.relative_to(suite.out).as_posix() for p in suite.out.rglob("*")) == [
+        "evidence", "evidence/test_old", "evidence/test_old/exchanges.txt"]
