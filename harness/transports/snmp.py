@@ -1,9 +1,10 @@
-"""SNMP v2c write probe (pysnmp): which communities let an unauthenticated client change a setting.
+"""SNMP write probe (pysnmp): which communities let an unauthenticated client change a setting.
 
 Every community is tried at once on several harmless MIB-II text objects (the declared one first, then
 sysName, sysContact and sysLocation, RFC 3418), each SET with its own probe value; every answer is read as
 accepted, refused or unclassified by `classify_set`, written objects are read back and restored. The SETs
 go out as soon as one community has read the original values, so the silent ones' timeouts are waited out once.
+SNMPv2c first; an agent silent in v2c is probed again in SNMPv1.
 """
 
 import asyncio
@@ -36,6 +37,7 @@ MAX_COMMUNITIES = 16
 MAX_VALUE = 255  # DisplayString (SNMPv2-TC)
 NO_ANSWER = "no answer"
 SNMP_V1, SNMP_V2C = 0, 1  # the message version field (and pysnmp's mpModel)
+VERSION_NAMES = {SNMP_V1: "SNMPv1", SNMP_V2C: "SNMPv2c"}
 
 # error-status numbers (RFC 3416 §3; 0-5 are also RFC 1157's).
 ERROR_STATUS = {0: "noError", 1: "tooBig", 2: "noSuchName", 3: "badValue", 4: "readOnly", 5: "genErr",
@@ -120,6 +122,7 @@ class WriteProbe:
     originals: dict[str, str | None]
     read_back: dict[str, str | None]
     restored: dict[str, bool]  # the objects a SET was performed on
+    version: int = SNMP_V2C
 
     @property
     def written(self) -> list[WriteAttempt]:
@@ -201,32 +204,36 @@ class SnmpClient:
         """SET a unique probe with each community on each object, read the objects back, restore them.
 
         `known_community`, the unit's own read community, shows the agent is up when every guess goes unanswered.
+        An agent that answers nothing in SNMPv2c is probed again in SNMPv1 (an agent may speak only v1).
         """
-        return asyncio.run(self._probe_writes(list(communities), known_community))
+        probe = asyncio.run(self._probe_writes(list(communities), known_community, SNMP_V2C))
+        if probe.answered:
+            return probe
+        return asyncio.run(self._probe_writes(list(communities), known_community, SNMP_V1))
 
-    async def _probe_writes(self, communities: list[str], known_community: str | None) -> WriteProbe:
+    async def _probe_writes(self, communities: list[str], known_community: str | None, version: int) -> WriteProbe:
         engine = SnmpEngine()
         try:
             target = await self._target()
             readers = list(dict.fromkeys([*communities, *([known_community] if known_community else [])]))
-            gets = [asyncio.ensure_future(self._get(engine, target, c)) for c in readers]
+            gets = [asyncio.ensure_future(self._get(engine, target, c, version)) for c in readers]
             first = await _first_values(gets)
-            tried = await asyncio.gather(*(self._try_objects(engine, target, c) for c in communities))
+            tried = await asyncio.gather(*(self._try_objects(engine, target, c, version) for c in communities))
             reads = dict(zip(readers, await asyncio.gather(*gets), strict=True))
             originals = {o: first[o].value if first else None for o in self.objects}
             agent_answers = first is not None or any(status is not None for sets in tried for *_, status in sets)
-            attempts = [WriteAttempt(c, o, probe, status, classify_set(SNMP_V2C, status, agent_answers))
+            attempts = [WriteAttempt(c, o, probe, status, classify_set(version, status, agent_answers))
                         for c, sets in zip(communities, tried, strict=True) for o, probe, status in sets]
             for attempt in attempts:
                 self.transcript.note(f"community {attempt.community!r} SET {attempt.object}: "
                                      f"{attempt.answer.classification.value} ({attempt.answer.reason})")
             read_back, restored = await self._read_back_and_restore(engine, target, attempts, originals, [
-                c for c, values in reads.items() if any(v.value is not None for v in values.values())])
-            return WriteProbe(attempts, originals, read_back, restored)
+                c for c, values in reads.items() if any(v.value is not None for v in values.values())], version)
+            return WriteProbe(attempts, originals, read_back, restored, version)
         finally:
             engine.close_dispatcher()
 
-    async def _try_objects(self, engine: SnmpEngine, target: UdpTransportTarget, community: str
+    async def _try_objects(self, engine: SnmpEngine, target: UdpTransportTarget, community: str, version: int
                            ) -> list[tuple[str, str, int | None]]:
         """SET each object in turn with `community`: (object, probe, error-status) until one is performed.
 
@@ -235,7 +242,7 @@ class SnmpClient:
         sets: list[tuple[str, str, int | None]] = []
         for name in self.objects:
             probe = f"tekigo-{secrets.token_hex(4)}"
-            status = (await self._set(engine, target, community, name, probe)).status
+            status = (await self._set(engine, target, community, name, probe, version)).status
             sets.append((name, probe, status))
             if status is None or status == 0:
                 break
@@ -243,26 +250,28 @@ class SnmpClient:
 
     async def _read_back_and_restore(self, engine: SnmpEngine, target: UdpTransportTarget,
                                      attempts: list[WriteAttempt], originals: dict[str, str | None],
-                                     readers: list[str]) -> tuple[dict[str, str | None], dict[str, bool]]:
+                                     readers: list[str], version: int
+                                     ) -> tuple[dict[str, str | None], dict[str, bool]]:
         """Each object a SET was performed on: its value now, and whether its original value was put back."""
         read_back: dict[str, str | None] = {}
         restored: dict[str, bool] = {}
         for name in dict.fromkeys(a.object for a in attempts if a.performed):
             writer = next(a.community for a in attempts if a.performed and a.object == name)
-            read_back[name] = (await self._get(engine, target, (readers or [writer])[0]))[name].value
+            read_back[name] = (await self._get(engine, target, (readers or [writer])[0], version))[name].value
             original = originals[name]
             restored[name] = original is not None and (
-                await self._set(engine, target, writer, name, original)).status == 0
+                await self._set(engine, target, writer, name, original, version)).status == 0
         return read_back, restored
 
     async def _target(self) -> UdpTransportTarget:
         return await UdpTransportTarget.create((self.address, self.interface.port), timeout=self.timeout_s,
                                                retries=self.retries)
 
-    async def _get(self, engine: SnmpEngine, target: UdpTransportTarget, community: str) -> dict[str, Answer]:
+    async def _get(self, engine: SnmpEngine, target: UdpTransportTarget, community: str,
+                   version: int = SNMP_V2C) -> dict[str, Answer]:
         """GET every probe object in one request."""
-        self.transcript.sent(f"SNMPv2c GET {', '.join(self.objects)} community {community!r}")
-        result = await get_cmd(engine, CommunityData(community, mpModel=SNMP_V2C), target, ContextData(),
+        self.transcript.sent(f"{VERSION_NAMES[version]} GET {', '.join(self.objects)} community {community!r}")
+        result = await get_cmd(engine, CommunityData(community, mpModel=version), target, ContextData(),
                                *(ObjectType(ObjectIdentity(SYSTEM_TEXT_OBJECTS[o])) for o in self.objects))
         indication, status, _, bindings = result
         if indication or status:
@@ -275,9 +284,9 @@ class SnmpClient:
         return values
 
     async def _set(self, engine: SnmpEngine, target: UdpTransportTarget, community: str, name: str,
-                   value: str) -> Answer:
-        self.transcript.sent(f"SNMPv2c SET {name} = {value!r} community {community!r}")
-        result = await set_cmd(engine, CommunityData(community, mpModel=SNMP_V2C), target, ContextData(),
+                   value: str, version: int) -> Answer:
+        self.transcript.sent(f"{VERSION_NAMES[version]} SET {name} = {value!r} community {community!r}")
+        result = await set_cmd(engine, CommunityData(community, mpModel=version), target, ContextData(),
                                ObjectType(ObjectIdentity(SYSTEM_TEXT_OBJECTS[name]), OctetString(value[:MAX_VALUE])))
         return self._answer(community, result)
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from harness.transports.snmp import write_communities
+from harness.transports.snmp import VERSION_NAMES, write_communities
 from harness.transports.upnp import classify_mapping
 from harness.verdict import Inconclusive
 
@@ -17,12 +17,13 @@ def test_snmp_refuses_sets_with_common_communities(device, interface, evidence):
     for name, restored in probe.restored.items():
         if not restored:
             evidence.finding(f"{name} could not be restored to {probe.originals.get(name)!r}")
+    where = f"SNMP {interface.port} ({VERSION_NAMES[probe.version]})"
     written = [f"{a.community!r} set {a.object} to {a.probe!r}" for a in probe.written]
-    assert not written, f"SNMP {interface.port}: " + "; ".join(written) + f" (read back {probe.read_back})"
+    assert not written, f"{where}: " + "; ".join(written) + f" (read back {probe.read_back})"
     accepted = [f"{a.community!r} on {a.object}: {a.answer.raw} ({a.answer.reason})" for a in probe.accepted]
-    assert not accepted, f"SNMP {interface.port}: the agent accepted the SET's community: " + "; ".join(accepted)
+    assert not accepted, f"{where}: the agent accepted the SET's community: " + "; ".join(accepted)
     if probe.unclassified:
-        raise Inconclusive(f"SNMP {interface.port}: answers that show neither a refused nor an accepted community: "
+        raise Inconclusive(f"{where}: answers that show neither a refused nor an accepted community: "
                            + "; ".join(f"{a.community!r} on {a.object}: {a.answer.raw} ({a.answer.reason})"
                                        for a in probe.unclassified)
                            + ("" if known else "; declare the unit's `read_community` to tell silent refusals "

@@ -14,7 +14,7 @@ from harness.evidence import EvidenceStore, Redactor, Transcript
 from harness.profile import SnmpInterface
 from harness.scope import LabScope
 from harness.transports.outcome import Classification
-from harness.transports.snmp import SYSTEM_TEXT_OBJECTS, SnmpClient, write_communities
+from harness.transports.snmp import SNMP_V1, SYSTEM_TEXT_OBJECTS, SnmpClient, write_communities
 from harness.verdict import Inconclusive
 from testcases.ter_34_10 import test_2c_network_services as network_services
 
@@ -49,6 +49,10 @@ def client(port: int) -> SnmpClient:
 
 ISSUE_14_AGENT = ["rocommunity public", "rwcommunity private", "sysLocation Server room (fixed in snmpd.conf)"]
 ALL_FIXED_AGENT = [*ISSUE_14_AGENT, "sysContact admin@example.invalid", "sysName unit-1 (fixed)"]
+# net-snmp's VACM giving both communities access in SNMPv1 only: v2c requests go unanswered
+V1_ONLY_AGENT = ["com2sec rwUser default private", "com2sec roUser default public", "group RWGroup v1 rwUser",
+                 "group ROGroup v1 roUser", "view all included .1", 'access RWGroup "" v1 noauth exact all all none',
+                 'access ROGroup "" v1 noauth exact all none none']
 
 
 def check_evidence(folder: Path) -> CheckEvidence:
@@ -133,3 +137,16 @@ def test_the_snmp_check_is_inconclusive_when_silence_may_be_a_dead_agent(agent: 
         run_check(agent, interface, check_evidence(tmp_path))
     declared = SnmpInterface(kind="snmp", port=agent, read_community="Unit-0wn-ro")
     run_check(agent, declared, check_evidence(tmp_path))  # PASS: no exception
+
+
+@pytest.mark.parametrize("agent", [V1_ONLY_AGENT], indirect=True)
+def test_an_agent_silent_in_v2c_is_probed_in_v1_where_noSuchName_is_unclassified(agent: int, tmp_path: Path) -> None:
+    probe = client(agent).probe_writes(write_communities())
+    assert probe.version == SNMP_V1
+    assert [(a.community, a.object) for a in probe.written] == [("private", "sysLocation")]
+    assert probe.restored == {"sysLocation": True}
+    public = [a for a in probe.attempts if a.community == "public"]
+    assert {(a.answer.classification, a.answer.raw) for a in public} == {
+        (Classification.UNCLASSIFIED, "error-status noSuchName (2)")}
+    with pytest.raises(AssertionError, match=r"\(SNMPv1\): 'private' set sysLocation"):
+        run_check(agent, SnmpInterface(kind="snmp", port=agent), check_evidence(tmp_path))
