@@ -15,6 +15,7 @@ from harness.settings_probe import new_probe, write_probe
 from harness.transports.http import HttpClient
 from harness.transports.http_answers import classify_protected_read
 from harness.transports.outcome import Unrecognised
+from harness.update.version_text import version_in_json, version_in_text
 from harness.verdict import Inconclusive, NotApplicable
 
 pytestmark = pytest.mark.requirement("TER-34-10-2")
@@ -49,6 +50,21 @@ def shell_opened_by_default(device, profile, evidence):
         elif device.login(device.factory_password, other).accepted:  # telnet's login proves the shell
             opened.append(f"telnet:{other.port} shell")
     return opened
+
+
+def discloses_version(answer, probe):
+    """The answer carries the firmware version as the declared probe reads it (a 2xx alone shows nothing: a
+    unit in forced-change state may serve its change page at every address)."""
+    if not answer.accepted:
+        return False
+    try:
+        if probe.json_field is None:
+            version_in_text(answer.body, probe.regex, probe.path)
+        else:
+            version_in_json(answer.json(), probe.json_field, probe.path)
+    except Unrecognised:
+        return False
+    return True
 
 
 def test_first_run_setup_creates_the_only_account(device, profile, evidence):
@@ -97,8 +113,8 @@ def test_factory_default_only_opens_the_password_change(device, profile, evidenc
     version_probe = profile.firmware.version if profile.firmware else None
     if version_probe is not None and version_probe.interface == "http" and version_probe.path is not None:
         version = device.web.request("GET", version_probe.path, session=session)
-        if 200 <= version.status < 300:
-            opened.append(f"GET {version_probe.path} ({version.status})")
+        if discloses_version(version, version_probe):
+            opened.append(f"GET {version_probe.path} ({version.status}, the firmware version)")
     else:  # an ssh probe's login is tried below; an snmp probe needs no password
         evidence.transcript.note("the version is not read from a web page: no page to try")
     probes = {}

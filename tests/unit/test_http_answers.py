@@ -9,11 +9,13 @@ import pytest
 from harness.checks import CheckEvidence
 from harness.evidence import EvidenceStore, Redactor, Transcript
 from harness.profile import BasicLogin, HttpInterface, ProtectedPath
+from harness.profile.firmware import VersionProbe
 from harness.scope import LabScope
 from harness.transports.http import HttpClient, HttpSession
 from harness.transports.http_answers import classify_protected_read, classify_trick, classify_upload
 from harness.transports.outcome import Classification, Unrecognised
 from harness.verdict import Inconclusive
+from testcases.ter_34_10 import test_1_first_use as first_use
 from testcases.ter_34_10 import test_2_access_control as access_control
 from tests.unit.lighttpd_unit import MARKER, lighttpd
 
@@ -147,3 +149,14 @@ def test_a_read_back_that_is_not_the_settings_page_is_inconclusive(unit: int, tm
     with pytest.raises(Inconclusive, match="lacks the marker"):
         access_control.test_protected_settings_refuse_unauthenticated_changes(
             Device(unit), settings_change(unit, "/login.html"), check_evidence(tmp_path))
+
+
+@pytest.mark.parametrize(("path", "disclosed"), [
+    ("/open/settings.html", True),  # the page carries what the probe's regex reads as the version
+    ("/login.html", False),  # a 2xx page without it (a unit in forced-change state serving its change page)
+    ("/admin/settings.html", False),  # 403
+])
+def test_a_version_page_opened_by_the_factory_default_must_show_the_version(unit: int, path: str,
+                                                                             disclosed: bool) -> None:
+    probe = VersionProbe(path=path, regex=r"wifi_psk=(\S+)</html>")
+    assert first_use.discloses_version(client(unit).request("GET", path), probe) is disclosed
