@@ -1,0 +1,11 @@
+"""The closing line every benchmark prints per figure: `RESULT <name> <value> goal <op> <goal> ok|miss`."""
+
+from typing import Literal
+
+Better = Literal["<=", ">="]
+
+
+def result_line(name: str, value: float, goal: float, better: Better, digits: int = 2) -> str:
+    """One figure against its goal; `better` says which side of the goal is ok."""
+    met = value <= goal if better == "<=" else value >= goal
+    return f"RESULT {name} {value:.{digits}f} goal {better} {goal:g} {'ok' if met else 'miss'}"
