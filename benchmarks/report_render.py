@@ -1,6 +1,9 @@
 """How long a report with many findings takes: 1000 generated check records, rendered to HTML and PDF.
 
 Run from the repository: .venv/bin/python benchmarks/report_render.py [--records N] [--keep DIR]
+Also a check whose reason is 30 kB without a line break (a unit's garbage answer), against the same record
+with a one-line reason in the same run. Ends with RESULT lines: the 1000-check render (goal <= 10 s) and the
+long reason's cost as a multiple of the short one's (goal <= 2x: the cut text is one page longer).
 """
 
 import argparse
@@ -11,6 +14,9 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.support.result import result_line
 from harness import catalogue
 from harness.checks import Finding
 from harness.evidence import write_manifest
@@ -21,13 +27,15 @@ from harness.run_record import CheckResult, build_record, now, write_record
 from harness.verdict import Verdict
 
 REPO = Path(__file__).resolve().parent.parent
+LONG_REASON_CHARS = 30_000
 CHECKS = ["test_protected_settings_refuse_unauthenticated_reads", "test_factory_default_refused_after_first_use",
           "test_dictionary_sweep_finds_no_login", "test_update_installs_the_declared_version"]
 VERDICTS = [Verdict.PASS] * 6 + [Verdict.FAIL] * 2 + [Verdict.INCONCLUSIVE, Verdict.NOT_APPLICABLE]
 
 
-def make_run(run_dir: Path, records: int) -> None:
-    """A run folder whose record holds `records` checks, each with a transcript of its own."""
+def make_run(run_dir: Path, records: int, reason: str | None = None) -> None:
+    """A run folder whose record holds `records` checks, each with a transcript of its own (and `reason`, if
+    given, as every check's INCONCLUSIVE reason)."""
     chance = random.Random(34_10)
     profile = load_profile(REPO / "device_profiles" / "reference" / "c1-camera.yaml")
     requirements = list(catalogue.load())
@@ -39,11 +47,12 @@ def make_run(run_dir: Path, records: int) -> None:
         (run_dir / evidence).parent.mkdir(parents=True)
         lines = [f"{n * 0.01:8.3f} > GET /cgi-bin/setting{n}.cgi HTTP/1.1" for n in range(chance.randint(5, 60))]
         (run_dir / evidence).write_text(f"# {nodeid}\n" + "\n".join(lines) + "\n", encoding="utf-8")
-        reason = "" if verdict is Verdict.PASS else f"port {8000 + index}: " + "served without a login; " * (index % 8)
+        told = "" if verdict is Verdict.PASS else f"port {8000 + index}: " + "served without a login; " * (index % 8)
+        verdict, told = (verdict, told) if reason is None else (Verdict.INCONCLUSIVE, reason)
         findings = [Finding(f"banner of port {8000 + index} names the firmware build", "EN 303 645 5.6-2")]
         findings = findings if index % 3 == 0 else []
         results.append(CheckResult(nodeid, requirements[index % len(requirements)], f"http:{8000 + index}",
-                                   verdict, reason, [evidence], findings, 0.5))
+                                   verdict, told, [evidence], findings, 0.5))
     record = build_record(profile, catalogue.load(), results, now(), now())
     write_record(run_dir, record)
     write_junit(run_dir, record)
@@ -71,7 +80,24 @@ def main() -> int:
           f"report.html {html_kib} KiB, report.pdf {pdf_kib} KiB")
     if not arguments.keep:
         shutil.rmtree(run_dir)
+    long_s, short_s = (_one_check_render("B" * LONG_REASON_CHARS), _one_check_render("the unit did not answer"))
+    print(f"one check, {LONG_REASON_CHARS} character reason without a line break: {long_s:.2f} s; "
+          f"the same with a one-line reason: {short_s:.2f} s")
+    print(result_line(f"report_{arguments.records}_checks_s", total, 10.0, "<=", digits=1))
+    print(result_line("report_30kB_reason_vs_one_line", long_s / short_s, 2.0, "<="))
     return 0
+
+
+def _one_check_render(reason: str) -> float:
+    """Seconds for HTML + PDF of a run with one check whose reason is `reason`."""
+    run_dir = Path(tempfile.mkdtemp(prefix="tekigo-bench-"))
+    try:
+        make_run(run_dir, 1, reason)
+        started = time.monotonic()
+        render_reports(run_dir, ReportRequest())
+        return time.monotonic() - started
+    finally:
+        shutil.rmtree(run_dir)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,9 @@ from harness.report.wording import CheckWords, Words, load_wording
 EXCERPT_LINES = 12
 EXCERPT_LINE_CHARS = 240
 EXCERPT_READ_BYTES = 64 * 1024  # only the end of a transcript is read, however long it is
+# A reason or finding longer than this is cut in the report, with how much more results.json holds: a unit's
+# megabyte of text would take minutes to lay out (line breaking is quadratic in WeasyPrint) for no reader.
+TEXT_SHOWN_CHARS = 2000
 
 
 @dataclass(frozen=True)
@@ -30,7 +33,8 @@ class CheckSection:
     interface: str | None
     verdict: str
     reason: str
-    findings: list[dict[str, Any]]
+    reason_omitted: int  # characters of the reason not shown (results.json has them)
+    findings: list[dict[str, Any]]  # each as recorded, its text cut, with `omitted` characters
     seconds: float
     words: CheckWords | None
     evidence: list[EvidenceReference]
@@ -133,17 +137,31 @@ def _check(run_dir: Path, test: dict[str, Any], manifest: Manifest) -> CheckSect
     name = test["nodeid"].split("::")[-1]
     evidence = [EvidenceReference(path, manifest.files.get(path)) for path in test["evidence"]]
     listed = [reference.path for reference in evidence if reference.sha256]
+    reason, reason_omitted = _shown(test["reason"])
     return CheckSection(
         name=name,
         interface=test["interface"],
         verdict=test["verdict"],
-        reason=test["reason"],
-        findings=test["findings"],
+        reason=reason,
+        reason_omitted=reason_omitted,
+        findings=[_finding(finding) for finding in test["findings"]],
         seconds=test["seconds"],
         words=load_wording().checks.get(name.split("[")[0]),
         evidence=evidence,
         excerpt=_excerpt(run_dir / listed[0]) if test["verdict"] == "FAIL" and listed else [],
     )
+
+
+def _shown(text: str) -> tuple[str, int]:
+    """`text` as the report shows it, and how many characters it leaves out."""
+    if len(text) <= TEXT_SHOWN_CHARS:
+        return text, 0
+    return text[:TEXT_SHOWN_CHARS], len(text) - TEXT_SHOWN_CHARS
+
+
+def _finding(finding: dict[str, Any]) -> dict[str, Any]:
+    text, omitted = _shown(finding["text"])
+    return {**finding, "text": text, "omitted": omitted}
 
 
 def _excerpt(path: Path) -> list[str]:

@@ -11,7 +11,7 @@ from jinja2.exceptions import UndefinedError
 
 from harness.evidence import write_manifest
 from harness.integrity import check_run
-from harness.report.contents import gather
+from harness.report.contents import TEXT_SHOWN_CHARS, gather
 from harness.report.html import render_html
 from harness.report.lab_settings import LabSettings, LabSettingsError, Party, load_lab_settings
 from harness.report.render import ReportRequest, render_reports
@@ -157,3 +157,13 @@ def test_junit_marks_fail_as_failure_with_requirement_properties(run_dir: Path) 
     properties = {p.get("name"): p.get("value") for p in case.iter("property")}
     assert properties["requirement"] == "TER-34-10-1" and properties["verdict"] == "FAIL"
     assert root.get("failures") == "1" and root.get("errors") == "1" and root.get("skipped") == "1"
+
+
+def test_a_long_reason_and_finding_are_cut_with_how_much_more_results_json_holds(tmp_path: Path) -> None:
+    check = Check("test_update_installs_the_declared_version", "TER-34-10-3", Verdict.FAIL, "x" * 30_000,
+                  finding="y" * 2_500)
+    html = html_of(make_run_folder(tmp_path, [check]))
+    assert "x" * TEXT_SHOWN_CHARS in html and "x" * (TEXT_SHOWN_CHARS + 1) not in html
+    assert "… (28,000 more characters in results.json)" in html and "ほか 28,000 文字は results.json に記録" in html
+    assert "y" * TEXT_SHOWN_CHARS in html and "… (500 more characters in results.json)" in html
+    assert json.loads((tmp_path / "results.json").read_text())["requirements"][2]["tests"][0]["reason"] == "x" * 30_000

@@ -8,12 +8,14 @@ from pathlib import Path
 import pytest
 
 from harness.integrity import check_run
+from harness.report.contents import TEXT_SHOWN_CHARS
 from harness.report.lab_settings import load_lab_settings
 from harness.report.pdf import write_pdf
 from harness.report.render import RenderedReports, ReportRequest, render_reports
+from harness.verdict import Verdict
 
 from ..conftest import REPO
-from .run_folders import LONG_TOKEN, make_run_folder, pdf_text, typical_checks
+from .run_folders import LONG_TOKEN, Check, make_run_folder, pdf_text, typical_checks
 
 A4_WIDTH_PT = 595.28
 SIDE_MARGIN_PT = 16 / 25.4 * 72
@@ -96,3 +98,14 @@ def test_a_render_leaves_a_disabled_garbage_collector_disabled(tmp_path: Path) -
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_a_megabyte_reason_is_cut_in_the_pdf_with_what_results_json_still_holds(tmp_path: Path) -> None:
+    reason = "B" * 1_000_000  # one line, no break opportunity, as a unit's garbage answer may be
+    run_dir = make_run_folder(tmp_path, [Check("test_update_installs_the_declared_version", "TER-34-10-3",
+                                               Verdict.INCONCLUSIVE, reason)])
+    rendered = render_reports(run_dir, ReportRequest(formats=("pdf",), language="en"))
+    assert rendered.pdf is not None
+    text = pdf_text(rendered.pdf.path).replace("\n", "")
+    assert "B" * TEXT_SHOWN_CHARS in text and "B" * (TEXT_SHOWN_CHARS + 1) not in text
+    assert f"… ({1_000_000 - TEXT_SHOWN_CHARS:,} more characters in results.json)" in text
