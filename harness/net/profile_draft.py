@@ -11,9 +11,10 @@ INTERFACE_KINDS = {"_http._tcp": "http", "_ssh._tcp": "ssh", "_telnet._tcp": "te
 TODO = "TODO"
 
 HEADER = """\
-# DRAFT profile written by `tekigo discover --write-profile` from what {address} announced on {network}.
-# Every TODO is the vendor's declaration (ICS + IXIT) and must be filled in before a run;
-# `tekigo profile validate` lists what is still missing. Interfaces seen: {seen}.
+# DRAFT profile (format 2) written by `tekigo discover --write-profile` from what {address} announced on
+# {network}. Every TODO is the vendor's declaration (ICS + IXIT) and must be filled in before a run;
+# `tekigo profile validate` lists each one left, and what else is missing. onboarding.model is one of
+# preset_default, unique_per_unit, first_run_setup or equivalent_measure. Interfaces seen: {seen}.
 """
 
 
@@ -36,17 +37,30 @@ def draft_profile(unit: Unit, network: ipaddress.IPv4Network) -> str:
             interfaces.append(entry)
     model = next((s.properties.get("model", "") for s in unit.services if s.properties.get("model")), "")
     profile = {
-        "tekigo_profile": 1,
+        "tekigo_profile": 2,
         "equipment": {"name": TODO, "model": model or TODO, "manufacturer": TODO, "serial": TODO,
                       "firmware_version": TODO, "kind": "other"},
         "unit": {"address": unit.address},
         "lab": {"networks": [str(network)]},
         "interfaces": interfaces,
-        "factory_default": {"username": TODO, "password": {"env": "UNIT_FACTORY_PASSWORD"}},
+        "onboarding": {"model": TODO},
         "new_password": {"env": "UNIT_NEW_PASSWORD"},
-        "first_use": {"claim": TODO},
+        "password_change": password_change_draft([str(entry["kind"]) for entry in interfaces]),
+        "firmware": {"version": TODO, "update": TODO},
         "power": {"driver": "manual"},
     }
     seen = ", ".join(f"{s.service_type}:{s.port}" for s in unit.services) or "none (no DNS-SD services)"
     header = HEADER.format(address=unit.address, network=network, seen=seen)
     return header + yaml.safe_dump(profile, sort_keys=False, allow_unicode=True)
+
+
+def password_change_draft(kinds: list[str]) -> dict[str, object]:
+    """How the password is likely changed, from the interfaces seen: the web admin, else SSH's passwd."""
+    if "http" in kinds:
+        return {"over": "http", "request": {"path": TODO, "json": {
+            "current_password": "{current_password}", "new_password": "{new_password}"}}}
+    if "ssh" in kinds:
+        return {"over": "ssh", "dialogue": "passwd"}
+    if "telnet" in kinds:
+        return {"over": "telnet", "command": TODO}
+    return {"over": TODO}
