@@ -4,7 +4,9 @@ Run from the repository: .venv/bin/python benchmarks/http_exchange_cpu.py [-n PA
 The web admin is a forked http.server (keep-alive, HTTP/1.1) refusing every login the way the reference
 units do (r1: form with a double-submit CSRF cookie; c1: basic auth; n1: JSON), 8 pairs a batch as the HTTP
 sweep sends them. The client's process CPU (time.process_time) divided by its exchanges is what is printed; the
-server's CPU is in its own process and not counted.
+server's CPU is in its own process and not counted. The peer, in the same run: the same wrong logins sent with
+a plain `requests` session (one per batch, like the sweep's connections). Ends with one RESULT line per login
+method: tekigo's CPU per exchange as a multiple of requests' (goal <= 1.0).
 """
 
 import argparse
@@ -17,8 +19,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import requests
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.support.result import result_line
 from harness.evidence import Redactor, Transcript
 from harness.profile import HttpInterface
 from harness.scope import LabScope, guard
@@ -31,6 +36,14 @@ LOGINS: dict[str, dict[str, Any]] = {
              "csrf": {"cookie": "csrf", "field": "csrf_token"}},
     "basic": {"method": "basic", "check_path": "/admin"},
     "json": {"method": "json", "path": "/api/login"},
+}
+# The peer's request for one wrong pair, per login method (a form login first fetches the page for its CSRF cookie).
+PEER_LOGINS: dict[str, Callable[[requests.Session, str, str], requests.Response]] = {
+    "form": lambda session, base, password: session.post(base + "/login", allow_redirects=False, timeout=3, data={
+        "username": "admin", "password": password, "csrf_token": session.cookies.get("csrf", "")}),
+    "basic": lambda session, base, password: session.get(base + "/admin", auth=("admin", password), timeout=3),
+    "json": lambda session, base, password: session.post(base + "/api/login", timeout=3,
+                                                         json={"username": "admin", "password": password}),
 }
 
 
@@ -78,6 +91,23 @@ def exchanges_cpu_ms(client: HttpClient, transcript: Transcript, pairs: int, bat
     return 1000 * spent / exchanges
 
 
+def requests_cpu_ms(port: int, name: str, pairs: int, batch: int) -> float:
+    """The peer: CPU-ms of this process per request when `requests` sends the same wrong logins."""
+    base, exchanges = f"http://127.0.0.1:{port}", 0
+    started = time.process_time()
+    for first in range(0, pairs, batch):
+        with requests.Session() as session:
+            session.trust_env = False  # no proxy: straight to the loopback unit
+            if name == "form":
+                session.get(base + "/login", timeout=3)
+                exchanges += 1
+            for number in range(first, min(first + batch, pairs)):
+                answer = PEER_LOGINS[name](session, base, f"wrong-{number}")
+                assert answer.status_code in (200, 401)
+                exchanges += 1
+    return 1000 * (time.process_time() - started) / exchanges
+
+
 def _sent(transcript: Transcript) -> int:
     """Requests the transcript shows sent (its lines read 'stamp > request')."""
     return sum(1 for line in transcript.lines if line.lstrip().partition(" ")[2].startswith("> "))
@@ -93,16 +123,20 @@ def main() -> int:
     unit.start()
     server.socket.close()
     port = server.server_address[1]
+    results = []
     try:
         with guard(LOOPBACK):
             for name, login in LOGINS.items():
                 measure = _measurer(port, login, arguments.pairs, name)
                 best = min(measure() for _ in range(arguments.repeat))
-                print(f"{name:5} login: {best:.2f} CPU-ms per exchange (best of {arguments.repeat}, "
-                      f"{arguments.pairs} pairs)")
+                peer = min(requests_cpu_ms(port, name, arguments.pairs, SWEEP_BATCH) for _ in range(arguments.repeat))
+                print(f"{name:5} login: {best:.2f} CPU-ms per exchange, requests {peer:.2f} (best of "
+                      f"{arguments.repeat}, {arguments.pairs} pairs)")
+                results.append(result_line(f"http_{name}_login_cpu_vs_requests", best / peer, 1.0, "<="))
     finally:
         unit.terminate()
         unit.join(5)
+    print("\n".join(results))
     return 0
 
 

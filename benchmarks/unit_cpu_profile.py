@@ -3,7 +3,9 @@
 Run as root from the repository: .venv/bin/python benchmarks/unit_cpu_profile.py [-k EXPR] [--raw FILE]
 py-spy (the dev extra) samples the thread holding the GIL (Python at work), 100 times a second; a sample
 goes to the check on its stack or, in a worker thread or outside any check, to the outermost harness or
-library function on it.
+library function on it. Ends with RESULT lines: the run's wall time (goal <= 60 s, the suite goal of issue 17)
+and the harness's sampled CPU as a share of it (goal <= 0.5: a run should mostly wait on the unit, not on
+itself). A profile has no peer to run beside it.
 """
 
 import argparse
@@ -16,6 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.support.lab_session import lab_with, timed_in_tester
+from benchmarks.support.result import result_line
 from harness.lab.clones import clone_profile
 
 REPO = Path(__file__).resolve().parent.parent
@@ -63,6 +66,8 @@ def main() -> int:
     print(f"one unit, {wall:.1f} s wall (exit {done.returncode}): {total:.1f} s of harness CPU sampled")
     for name, samples in by_charge.most_common(25):
         print(f"  {samples / RATE_HZ:7.2f} s  {name}")
+    print(result_line("unit_r1x1_run_s", wall, 60.0, "<=", digits=1))
+    print(result_line("unit_r1x1_harness_cpu_share", total / wall, 0.5, "<="))
     return 0
 
 
