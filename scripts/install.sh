@@ -15,6 +15,7 @@ DEBIAN_PACKAGES=(
     qemu-system-x86            # QEMU reference units: the emulator (TCG; KVM where a boot probe shows it works)
     cpio e2fsprogs             # QEMU reference units: the initramfs archive and the ext4 flash image
     socat                      # tests: pty pairs for the serial relay driver
+    ser2net                    # benches: labgrid's exporter serves a bench's serial consoles through it (RFC 2217)
     snmpd snmp                 # tests: a real net-snmp agent for the SNMP PDU driver, and its CLI tools
     avahi-daemon               # reference devices: announce their services over mDNS/DNS-SD
     nmap                       # benchmarks: the port-scan peer (nmap -sS -T4 -p-)

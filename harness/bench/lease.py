@@ -15,6 +15,7 @@ from harness.bench.session import CoordinatorError, CoordinatorSession
 
 RESERVE_WAIT_S = 10.0  # a free place is allocated at once; a reservation still waiting after this is someone else's
 POLL_S = 0.5
+SERVICE_START_S = 5.0
 
 
 class PlaceHeld(Exception):
@@ -130,8 +131,13 @@ class PlaceLease:
         found = []
         for exporter, group, cls, name in place.acquired_resources:
             entry = self._client.resources.get(exporter, {}).get(group, {}).get(name)
-            if entry is None or not entry.data:
-                raise PlaceError(f"place {self.place}: resource {exporter}/{group}/{cls}/{name} is not published")
+            deadline = time.monotonic() + SERVICE_START_S
+            # an exporter starts a served resource (ser2net for a serial port) once the place is acquired
+            while entry is not None and entry.data and entry.data.get("params", {}).get("port", 0) is None \
+                    and time.monotonic() < deadline:
+                await asyncio.sleep(0.1)
+            if entry is None or not entry.data or not entry.avail:
+                raise PlaceError(f"place {self.place}: resource {exporter}/{group}/{cls}/{name} is not available")
             found.append(BenchResource(exporter, group, cls, name, dict(entry.args), dict(entry.extra)))
         if not found:
             raise PlaceError(f"place {self.place} has no resources: no exporter publishes what its matches name")

@@ -19,7 +19,9 @@ from types import FrameType
 from typing import Any
 
 from harness.bench.lease import BenchResource, PlaceLease
+from harness.bench.place_power import PlacePower
 from harness.bench.session import CoordinatorError, coordinator_session
+from harness.console import ConsoleError, SerialConsole
 from harness.power.labgrid_port import LabgridPowerPort
 from harness.power.protocol import PowerError, PowerSwitch
 
@@ -41,15 +43,41 @@ class PlaceBench:
     resources: list[BenchResource]
     lost: str | None = None
     _stop: threading.Event = field(default_factory=threading.Event)
+    _console: SerialConsole | None = None
 
     def power_switch(self) -> PowerSwitch:
-        """The place's NetworkPowerPort, switched through labgrid's NetworkPowerDriver."""
+        """The place's NetworkPowerPort, switched through labgrid's NetworkPowerDriver; with the place's console
+        (a NetworkSerialPort) recorded beside it when the place has one."""
         ports = [r for r in self.resources if r.cls == "NetworkPowerPort"]
         if len(ports) != 1:
             raise PowerError(f"place {self.place} has {len(ports)} NetworkPowerPort resources, wanted exactly one")
         port = ports[0]
-        return LabgridPowerPort(str(port.args["model"]), str(port.args["host"]), int(port.args["index"]),
-                                port.extra, label=f"place {self.place} power ({port.exporter}/{port.group})")
+        switch = LabgridPowerPort(str(port.args["model"]), str(port.args["host"]), int(port.args["index"]),
+                                  port.extra, label=f"place {self.place} power ({port.exporter}/{port.group})")
+        console = self.console()
+        return PlacePower(switch, console) if console is not None else switch
+
+    def console(self) -> SerialConsole | None:
+        """The place's serial console (opened once, read from then on), or None when it has none."""
+        if self._console is None:
+            serial = [r for r in self.resources if r.cls == "NetworkSerialPort"]
+            if not serial:
+                return None
+            args = serial[0].args
+            address = f"{args['host']}:{args['port']}"
+            # ser2net does not answer RFC 2217's SET-CONTROL; labgrid's SerialDriver opens it the same way
+            url = f"rfc2217://{address}?ign_set_control" if args.get("protocol", "rfc2217") == "rfc2217" \
+                else f"socket://{address}"
+            try:
+                self._console = SerialConsole(url,
+                                              baudrate=int(args.get("speed", 115200)))
+            except ConsoleError as error:
+                raise PowerError(f"place {self.place}: {error}") from error
+        return self._console
+
+    def close(self) -> None:
+        if self._console is not None:
+            self._console.close()
 
     def exporters(self) -> list[str]:
         return sorted({resource.exporter for resource in self.resources})
@@ -86,6 +114,7 @@ def held_place(place: str, coordinator: str, run_dir: Path) -> Iterator[PlaceBen
         finally:
             bench._stop.set()
             watcher.join(5.0)
+            bench.close()
             signal.signal(BENCH_LOST_SIGNAL, previous)
             _active = None
             if bench.lost:

@@ -1,6 +1,6 @@
 """The protocol every power driver implements."""
 
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 
 class PowerError(Exception):
@@ -13,3 +13,10 @@ class PowerSwitch(Protocol):
     def off(self) -> None: ...
 
     def on(self) -> None: ...
+
+
+@runtime_checkable
+class KeepsConsole(Protocol):
+    """A power switch that also records the unit's serial console (QEMU's, or a labgrid place's)."""
+
+    def console_of_last_boots(self, boots: int = 2) -> str: ...

@@ -3,8 +3,7 @@
 import pytest
 
 from harness.power.drivers import power_cycle
-from harness.power.protocol import PowerError
-from harness.power.qemu import QemuPower
+from harness.power.protocol import KeepsConsole, PowerError
 from harness.profile import HttpInterface, SshInterface
 from harness.settings_probe import new_probe, write_probe
 from harness.transports.http_answers import classify_protected_read
@@ -69,7 +68,7 @@ def test_password_settings_and_update_survive_a_power_cut(device, power, profile
         f"driver: {profile.power.driver}\noff took {cycle.off_s:.3f} s\non took {cycle.on_s:.3f} s\n"
         f"unit answered {cycle.recovery_s:.2f} s after power was restored\n"
     ))
-    if isinstance(power, QemuPower):  # the serial console: the boot before the cut, the cut, the boot after
+    if isinstance(power, KeepsConsole):  # the serial console: the boot before the cut, the cut, the boot after
         evidence.attach("serial-console", power.console_of_last_boots(2))
 
     lost = []

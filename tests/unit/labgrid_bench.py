@@ -21,7 +21,9 @@ class LoopbackLab:
 
 
 @contextmanager
-def loopback_lab(workdir: Path, benches: tuple[str, ...] = ("bench1", "bench2")) -> Iterator[LoopbackLab]:
+def loopback_lab(workdir: Path, benches: tuple[str, ...] = ("bench1", "bench2"),
+                 more: dict[str, dict[str, object]] | None = None) -> Iterator[LoopbackLab]:
+    """The lab; `more` adds resources to a bench's unit group (e.g. its console)."""
     with ExitStack() as stack:
         address = f"127.0.0.1:{free_tcp_port()}"
         coordinator = start_coordinator(address, workdir)
@@ -31,7 +33,7 @@ def loopback_lab(workdir: Path, benches: tuple[str, ...] = ("bench1", "bench2"))
             plug = lab.plugs[bench] = Plug()
             plug_address = stack.enter_context(serving(ShellyGen1Handler, plug))
             resources = {"unit": {"NetworkPowerPort": {"model": "shelly_gen1", "host": f"http://{plug_address}",
-                                                       "index": 0}}}
+                                                       "index": 0}, **(more or {}).get(bench, {})}}
             exporter = lab.exporters[bench] = start_exporter(bench, address, resources, "127.0.0.1", workdir)
             stack.callback(exporter.stop)
             create_place(address, f"{bench}-unit", [f"{bench}/unit/*"])
