@@ -18,6 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.support.lab_session import lab_with, timed_in_tester
+from benchmarks.support.result import result_line
 from harness.bench.demo import PROFILES, UNITS, run_units, start_benches
 
 GOAL = 1.10
@@ -46,7 +47,7 @@ def main() -> int:
     ratio = places / one_host
     print(f"\n{len(UNITS)} units on places over 2 bench PCs: {places:.0f} s; with -n {len(UNITS)} on one host: "
           f"{one_host:.0f} s ({ratio:.2f}x)")
-    print(f"RESULT labgrid_places_vs_one_host {ratio:.2f} goal <= {GOAL} {'ok' if ratio <= GOAL and same else 'miss'}")
+    print(result_line("labgrid_places_vs_one_host", ratio if same else float("inf"), GOAL, "<="))
     return 0 if same else 1
 
 
