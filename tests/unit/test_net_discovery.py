@@ -51,7 +51,7 @@ def test_draft_profile_declares_the_interfaces_seen() -> None:
     assert text.startswith("# DRAFT profile")
     assert draft["unit"]["address"] == "198.18.0.12" and draft["lab"]["networks"] == ["198.18.0.0/24"]
     assert [(i["kind"], i["port"]) for i in draft["interfaces"]] == [("http", 80), ("telnet", 23)]
-    assert draft["equipment"]["model"] == "TKG-C1" and draft["first_use"]["claim"] == "TODO"
+    assert draft["equipment"]["model"] == "TKG-C1" and draft["onboarding"]["model"] == "TODO"
     assert draft_name(camera) == "tkg-c1.yaml"
 
 
