@@ -110,6 +110,8 @@ class Device:
 
     @property
     def new_password(self) -> str:
+        if self.profile.new_password is None and self.profile.login_interfaces():
+            raise Inconclusive("the profile declares no new_password: the harness has none to set")
         if self.profile.new_password is None:
             raise NotApplicable("the profile declares no login, so no new password")
         return self.profile.new_password.get_secret_value()
@@ -176,6 +178,8 @@ class Device:
         """Change the password by the declared request or shell; the unit's state follows only when the unit
         took it (a 2xx answer; in a shell, success and then a login with the new password)."""
         change = self.profile.password_change
+        if change is None and self.profile.login_interfaces():
+            raise Inconclusive("the profile declares no password change: the unit has none over the network")
         if change is None:
             raise NotApplicable("the profile declares no password change (no login on the unit)")
         if isinstance(change, HttpPasswordChange):

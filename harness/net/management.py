@@ -33,7 +33,7 @@ def declared_ports(profile: DeviceProfile) -> set[tuple[str, int]]:
     """(transport, port) of every declared interface and every exposed service the profile explains."""
     ports = {(exposed.transport, exposed.port) for exposed in profile.exposed}
     # An update method with a server of its own (swupdate's web upload) is declared by the firmware section.
-    if profile.firmware.update.port is not None:
+    if profile.firmware is not None and profile.firmware.update.port is not None:
         ports.add(("tcp", profile.firmware.update.port))
     for interface in profile.interfaces:
         if isinstance(interface, SnmpInterface):

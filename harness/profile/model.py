@@ -100,12 +100,12 @@ class DeviceProfile(Declared):
         if not any(self.unit.address in network for network in self.lab.networks):
             raise FieldError(("unit", "address"),
                 f"unit.address {self.unit.address} is outside lab.networks; the harness sends nothing there")
-        if self.login_interfaces():
-            missing = [name for name in ("onboarding", "new_password", "password_change")
-                       if getattr(self, name) is None]
-            if missing:
-                raise FieldError((missing[0],), f"an interface with a login needs {', '.join(missing)} (or "
-                                                "declare every interface `auth: none`)")
+        if self.login_interfaces() and self.onboarding is None:
+            raise FieldError(("onboarding",), "an interface with a login needs `onboarding`: how the unit gets "
+                                              "its first credential (or declare every interface `auth: none`)")
+        needs_password = self.password_change is not None or isinstance(self.onboarding, FirstRunSetup)
+        if needs_password and self.new_password is None:
+            raise FieldError(("new_password",), "a password change or a first-run setup needs `new_password`")
         if self.equivalence and self.exemption:
             raise FieldError(("exemption",), "declare either `equivalence` or `exemption`: an exempt unit needs "
                                              "no equivalence")

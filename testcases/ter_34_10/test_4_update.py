@@ -10,7 +10,7 @@ pytestmark = pytest.mark.requirement("TER-34-10-3")
 
 def test_update_installs_the_declared_version(device, profile, evidence):
     device.ensure_password_changed()
-    expected = profile.firmware.update.expected_version
+    expected = device.firmware.update.expected_version
     before = device.read_version()
     evidence.transcript.note(f"version before the update: {before}")
     if before == expected:

@@ -16,8 +16,8 @@ pytestmark = [pytest.mark.requirement("TER-34-10-3"), pytest.mark.informational]
 CROSS_REFERENCE = "EN 303 645 5.3-10"
 
 
-def declared_image(profile) -> bytes:
-    image = profile.firmware.update.image
+def declared_image(device) -> bytes:
+    image = device.firmware.update.image
     if not image.is_file():
         raise Inconclusive(f"update image {image} is missing")
     return image.read_bytes()
@@ -25,7 +25,7 @@ def declared_image(profile) -> bytes:
 
 def version_after_sending(device, profile, image: bytes, name: str) -> tuple[str, str]:
     """(version before, version after) sending `image`; an agent that installs later gets its settle time."""
-    update = profile.firmware.update
+    update = device.firmware.update
     device.ensure_password_changed()
     before = device.read_version()
     answer = device.send_image(image, name)
@@ -42,22 +42,22 @@ def assert_refused(device, evidence, what: str, before: str, after: str) -> None
 
 
 def test_image_with_one_byte_flipped_is_refused(device, profile, evidence):
-    version = profile.firmware.update.expected_version
-    image = flipped(declared_image(profile), version)
-    before, after = version_after_sending(device, profile, image, f"flipped-{profile.firmware.update.image.name}")
+    version = device.firmware.update.expected_version
+    image = flipped(declared_image(device), version)
+    before, after = version_after_sending(device, profile, image, f"flipped-{device.firmware.update.image.name}")
     assert_refused(device, evidence, f"an image with one byte flipped (version {tampered_version(version)})",
                    before, after)
 
 
 def test_unsigned_image_is_refused(device, profile, evidence):
-    version = profile.firmware.update.expected_version
-    image = unsigned(declared_image(profile), version)
-    before, after = version_after_sending(device, profile, image, f"unsigned-{profile.firmware.update.image.name}")
+    version = device.firmware.update.expected_version
+    image = unsigned(declared_image(device), version)
+    before, after = version_after_sending(device, profile, image, f"unsigned-{device.firmware.update.image.name}")
     assert_refused(device, evidence, f"an unsigned image (version {tampered_version(version)})", before, after)
 
 
 def test_older_image_is_refused_when_rollback_protection_is_claimed(device, profile, evidence):
-    update = profile.firmware.update
+    update = device.firmware.update
     if not update.rollback_protection or update.older_image is None:
         raise NotApplicable("the profile claims no rollback protection")
     if not update.older_image.is_file():

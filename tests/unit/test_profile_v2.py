@@ -94,7 +94,16 @@ def test_every_interface_open_needs_no_onboarding(tmp_path: Path) -> None:
 def test_a_login_without_onboarding_is_refused(tmp_path: Path) -> None:
     text = BASE.split("onboarding:")[0] + "power: {driver: manual}\n"
     found = problems(tmp_path, text)
-    assert any("needs onboarding, new_password, password_change" in p for p in found)
+    assert any(": onboarding: an interface with a login needs `onboarding`" in p for p in found), found
+
+
+def test_a_unit_without_a_network_password_change_declares_none(tmp_path: Path) -> None:
+    text = BASE.split("new_password:")[0] + "power: {driver: manual}\n"
+    profile = load_profile(write(tmp_path, text))
+    assert profile.password_change is None and profile.new_password is None and profile.firmware is None
+    without_password = BASE.replace("new_password: Unit-new-4711\n", "")
+    found = problems(tmp_path, without_password)
+    assert any(": new_password: a password change or a first-run setup needs `new_password`" in p for p in found)
 
 
 @pytest.mark.parametrize(("old", "new", "field", "message"), [
