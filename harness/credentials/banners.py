@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass
 from typing import Literal
 
-from harness.profile import BasicLogin
+from harness.profile.logins import login_page
 from harness.transports.http import HttpClient
 from harness.transports.outcome import Unrecognised, open_tcp
 from harness.transports.ssh import SshClient
@@ -34,7 +34,7 @@ def http_banners(client: HttpClient) -> list[Banner]:
     login = client.interface.login
     where = f"http:{client.interface.port}"
     banners: list[Banner] = []
-    for path in dict.fromkeys(["/", login.check_path if isinstance(login, BasicLogin) else login.path]):
+    for path in dict.fromkeys(["/", login_page(login)]):
         answer = client.request("GET", path)
         headers = {name.lower(): value for name, value in answer.headers.items()}
         title = TITLE.search(answer.body)

@@ -105,3 +105,14 @@ class TokenLogin(Declared):
 
 HttpLoginV1 = Annotated[BasicLogin | FormLogin | JsonLogin, Field(discriminator="method")]
 HttpLogin = Annotated[BasicLogin | FormLogin | JsonLogin | TokenLogin, Field(discriminator="method")]
+
+
+def login_page(login: BasicLogin | FormLogin | JsonLogin | TokenLogin | None) -> str:
+    """The path a login goes to (the front page for an interface without one)."""
+    if login is None:
+        return "/"
+    if isinstance(login, BasicLogin):
+        return login.check_path
+    if isinstance(login, TokenLogin):
+        return login.request.path or "/"
+    return login.path
