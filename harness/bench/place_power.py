@@ -21,6 +21,10 @@ class PlacePower:
     console: SerialConsole
     _boots: list[int] = field(default_factory=lambda: [0])
 
+    @property
+    def label(self) -> str:
+        return f"{self.port.label} with its console"
+
     def off(self) -> None:
         self.port.off()
 

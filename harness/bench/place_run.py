@@ -52,8 +52,9 @@ class PlaceBench:
         if len(ports) != 1:
             raise PowerError(f"place {self.place} has {len(ports)} NetworkPowerPort resources, wanted exactly one")
         port = ports[0]
-        switch = LabgridPowerPort(str(port.args["model"]), str(port.args["host"]), int(port.args["index"]),
-                                  port.extra, label=f"place {self.place} power ({port.exporter}/{port.group})")
+        model, index = str(port.args["model"]), int(port.args["index"])
+        label = f"labgrid place {self.place}: {model} outlet {index} ({port.exporter}/{port.group})"
+        switch = LabgridPowerPort(model, str(port.args["host"]), index, port.extra, label=label)
         console = self.console()
         return PlacePower(switch, console) if console is not None else switch
 

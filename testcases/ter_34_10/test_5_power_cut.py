@@ -64,8 +64,9 @@ def test_password_settings_and_update_survive_a_power_cut(device, power, profile
                             answers=device.reachable)  # verified: the unit really went down, and stays up
     except PowerError as error:
         raise Inconclusive(f"power driver: {error}") from error
+    driver = getattr(power, "label", None) or profile.power.driver  # a place's switch names its place and outlet
     evidence.attach("power-cycle", (
-        f"driver: {profile.power.driver}\noff took {cycle.off_s:.3f} s\non took {cycle.on_s:.3f} s\n"
+        f"driver: {driver}\noff took {cycle.off_s:.3f} s\non took {cycle.on_s:.3f} s\n"
         f"unit answered {cycle.recovery_s:.2f} s after power was restored\n"
     ))
     if isinstance(power, KeepsConsole):  # the serial console: the boot before the cut, the cut, the boot after
