@@ -10,6 +10,8 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.unit.conftest import loopback_profile
 from tests.unit.labgrid_bench import LoopbackLab, loopback_lab
 
@@ -76,3 +78,16 @@ def test_a_lost_bench_makes_its_unit_inconclusive_and_the_other_finishes(tmp_pat
     unit2 = json.loads((tmp_path / "runs" / "unit2" / "results.json").read_text(encoding="utf-8"))
     assert [t["verdict"] for r in unit2["requirements"] for t in r["tests"]] == ["PASS"]
     assert "[place bench1-unit]" in done.stdout and "bench lost" in done.stdout
+
+
+def test_a_coordinator_outside_the_lab_networks_or_unpaired_places_are_usage_errors(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from harness.cli import main
+
+    profile = str(loopback_profile(tmp_path, 9))
+    assert main(["run", "--profile", profile, "--place", "p", "--coordinator", "10.1.2.3:20408",
+                 "--out", str(tmp_path / "run")]) == 4
+    assert "refusing to reach the coordinator 10.1.2.3:20408" in capsys.readouterr().err
+    assert main(["run", "--profile", profile, "--place", "a", "--place", "b", "--out", str(tmp_path / "run")]) == 4
+    assert "2 --place for 1 --profile" in capsys.readouterr().err
+    assert not (tmp_path / "run.place.json").exists()  # nothing was asked of any coordinator
