@@ -170,18 +170,52 @@ def _refuse_aliases(path: Path, text: str, kind: FileKind) -> None:
     """Refuse YAML aliases (`*name`, `<<: *name`) from the event stream, before any of them is expanded.
 
     An alias repeats a value without writing it out: a few hundred bytes of nested aliases expand to
-    gigabytes. No field of a profile needs one.
+    gigabytes. No field of a profile needs one. Each is named at the field it stands for.
     """
     problems: list[FileProblem] = []
+    frames: list[_Frame] = []  # the mappings and sequences the parser is inside, outermost first
     try:
         for event in yaml.parse(text, Loader=SAFE_LOADER):
             if isinstance(event, yaml.AliasEvent):
-                problems.append(FileProblem(path, event.start_mark.line + 1, "",
+                where = tuple(frame.part for frame in frames)
+                problems.append(FileProblem(path, event.start_mark.line + 1, _field_name(where),
                                             f"YAML alias *{event.anchor} is not accepted: write the value out"))
+            if isinstance(event, yaml.ScalarEvent | yaml.AliasEvent):
+                if frames and frames[-1].expects_key:
+                    frames[-1].part = str(event.value) if isinstance(event, yaml.ScalarEvent) else "?"
+                    frames[-1].expects_key = False
+                elif frames:
+                    frames[-1].next_node()
+            elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+                frames.append(_Frame.opened(isinstance(event, yaml.MappingStartEvent)))
+            elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+                frames.pop()
+                if frames:
+                    frames[-1].next_node()
     except yaml.YAMLError:
         return  # reported with its line by the full parse that follows
     if problems:
         raise kind.error(_capped(problems))
+
+
+@dataclass
+class _Frame:
+    """Where the YAML event parser is in one mapping (its current key) or sequence (its current index)."""
+
+    mapping: bool
+    part: str | int
+    expects_key: bool
+
+    @classmethod
+    def opened(cls, mapping: bool) -> "_Frame":
+        return cls(mapping, "" if mapping else 0, mapping)
+
+    def next_node(self) -> None:
+        """A value (or item) is complete: a mapping waits for its next key, a sequence moves on."""
+        if self.mapping:
+            self.expects_key = True
+        else:
+            self.part = int(self.part) + 1
 
 
 def _capped(problems: list[FileProblem]) -> list[FileProblem]:

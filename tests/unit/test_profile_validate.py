@@ -120,7 +120,7 @@ def test_yaml_aliases_are_refused_before_they_are_expanded(tmp_path: Path, refer
     text = reference_profile_text.replace("  networks: [198.18.0.0/24]", "  networks: &nets [198.18.0.0/24]")
     text += "exposed:\n  - {port: 9, reason: *nets}\n"
     path = write(tmp_path, text)
-    assert problems(path) == [f"{path}:{line_of(text, '*nets')}: (top level): YAML alias *nets is not accepted: "
+    assert problems(path) == [f"{path}:{line_of(text, '*nets')}: exposed[0].reason: YAML alias *nets is not accepted: "
                               "write the value out"]
 
 
