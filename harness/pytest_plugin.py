@@ -348,9 +348,11 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     item.stash[_START_KEY] = time.monotonic()
 
 
-def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config) -> tuple[str, str, str] | None:
+def pytest_report_teststatus(report: pytest.TestReport | pytest.CollectReport,
+                             config: pytest.Config) -> tuple[str, str, str] | None:
     """Show each check's verdict (not pytest's passed/failed) as it finishes: the run's progress."""
-    verdict = next((str(value) for name, value in report.user_properties if name == "tekigo_verdict"), None)
+    properties = getattr(report, "user_properties", ())  # a collection error's report has none
+    verdict = next((str(value) for name, value in properties if name == "tekigo_verdict"), None)
     if verdict is None or report.when not in ("setup", "call"):
         return None
     letter = {"PASS": "P", "FAIL": "F", "INCONCLUSIVE": "I", "NOT_APPLICABLE": "n"}[verdict]

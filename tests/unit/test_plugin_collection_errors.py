@@ -55,3 +55,10 @@ def test_going_on_without_an_uncollectable_module_is_refused(
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert "--continue-on-collection-errors would leave the checks of a module" in log
     assert not (tmp_path / "run" / "results.json").exists()
+
+
+def test_the_short_summary_names_the_module_that_could_not_be_collected(
+        pytester: pytest.Pytester, tmp_path: Path, unit_port: int) -> None:
+    _, output = run_suite(pytester, tmp_path, unit_port, "-rE")  # a collection error's report has no properties
+    assert "INTERNALERROR" not in output, output[-2000:]
+    assert re.search(r"^ERROR test_b_broken\.py", output, re.MULTILINE), output[-2000:]
