@@ -74,7 +74,7 @@ def _parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="run the suite against one unit, or several (repeat --profile)",
                               epilog=exit_help("0 conformant", "1 non-conformant", "2 inconclusive",
-                                               "3 declared exempt", "130 interrupted (Ctrl-C)",
+                                               "3 declared exempt", f"{EXIT_INTERRUPTED} interrupted (Ctrl-C)",
                                                after="With several units: 1 if any is non-conformant, else 2 if "
                                                "any is inconclusive. Arguments after `--` go to pytest."))
     run.add_argument("--profile", type=Path, action="append", metavar="PATH",
