@@ -6,6 +6,7 @@ from pydantic import Field, field_validator, model_validator
 
 from harness.profile.declared import Declared
 from harness.profile.requests import JSON_PATH, RequestTemplate, check_placeholders
+from harness.yaml_model import FieldError
 
 
 class CsrfToken(Declared):
@@ -71,19 +72,22 @@ class JsonLogin(Declared):
 
 
 class TokenLogin(Declared):
-    """A login request whose answer holds a token (found by a JSON path) that later requests carry in headers."""
+    """A login request whose answer holds a token (found by a JSON path) that later requests carry in headers,
+    or that sets a session cookie (a JSON-RPC login)."""
 
     method: Literal["token"]
     request: RequestTemplate = Field(description="the login request; {username} and {password} are the credential")
-    token: str = Field(description="JSON path of the token in the answer: keys joined by dots, [n] for list items")
+    token: str | None = Field(None, description="JSON path of the token in the answer: keys joined by dots, [n] "
+                                                "for list items")
+    session_cookie: str | None = Field(None, description="or: the cookie a successful login sets (no token)")
     headers: Annotated[dict[str, str], Field(min_length=1)] = Field(
         {"Authorization": "Bearer {token}"}, description="headers every later request carries; {token} is the token")
     refused: list[int] = Field([400, 401, 403], description="statuses that mean the credential was refused")
 
     @field_validator("token")
     @classmethod
-    def _json_path(cls, token: str) -> str:
-        if not JSON_PATH.match(token):
+    def _json_path(cls, token: str | None) -> str | None:
+        if token is not None and not JSON_PATH.match(token):
             raise ValueError("a JSON path is keys joined by dots with [n] for list items, e.g. data.tokens[0].id")
         return token
 
@@ -101,6 +105,13 @@ class TokenLogin(Declared):
         if not all("{token}" in value for value in headers.values()):
             raise ValueError("each of `headers` carries the token: put {token} in its value")
         return headers
+
+    @model_validator(mode="after")
+    def _token_or_cookie(self) -> "TokenLogin":
+        if (self.token is None) == (self.session_cookie is None):
+            raise FieldError(("token",), "a token login finds its `token` (a JSON path) or its `session_cookie` "
+                                         "(one of them)")
+        return self
 
 
 HttpLoginV1 = Annotated[BasicLogin | FormLogin | JsonLogin, Field(discriminator="method")]

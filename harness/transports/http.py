@@ -6,7 +6,7 @@ import socket
 import ssl
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,26 +18,15 @@ from harness.evidence import Transcript
 from harness.profile import BasicLogin, FormLogin, HttpInterface, JsonLogin, RequestTemplate, TokenLogin
 from harness.scope import LabScope
 from harness.transports.deadline import cut_after, cuttable_session
+from harness.transports.http_session import LOCKOUT_STATUSES, HttpSession
+from harness.transports.http_token_login import token_login
 from harness.transports.outcome import LoginResult, Unreachable, Unrecognised, open_tcp
 from harness.transports.templates import RenderedRequest, TemplateError, render
-from harness.transports.token import token_at
 
 MAX_BODY = 256 * 1024
 # A whole exchange (connect, headers, body) ends by this deadline, whatever the unit sends and how slowly.
 EXCHANGE_DEADLINE_FACTOR = 5.0  # times the per-read timeout
 MIN_EXCHANGE_DEADLINE_S = 10.0
-LOCKOUT_STATUSES = (423, 429)
-
-
-@dataclass
-class HttpSession:
-    """What a successful login gives: cookies, a token header or auth for later requests."""
-
-    session: requests.Session
-    csrf_field: str | None = None
-    csrf_token: str | None = None
-    token: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -254,7 +243,7 @@ class HttpClient:
         if isinstance(method, JsonLogin):
             return self._json_login(method, client, username, password)
         if isinstance(method, TokenLogin):
-            return self._token_login(method, client, username, password)
+            return token_login(self, method, client, username, password)
         if method is None:
             raise Unrecognised("the interface is declared open (auth: none): there is no login to try")
         return self._basic_login(method, client, username, password)
@@ -297,28 +286,6 @@ class HttpClient:
         if answer.status in (400, 401, 403):
             return LoginResult(False, f"{answer.status}, no token"), None
         raise Unrecognised(f"login answered {answer.status}")
-
-    def _token_login(
-        self, method: TokenLogin, client: requests.Session, username: str, password: str
-    ) -> tuple[LoginResult, HttpSession | None]:
-        rendered, answer = self.send(method.request, {"username": username, "password": password},
-                                     HttpSession(client))
-        if answer.status in LOCKOUT_STATUSES:
-            return LoginResult(False, f"{answer.status}: the unit is refusing logins", lockout=True), None
-        if answer.status in method.refused:
-            return LoginResult(False, f"{answer.status}, no token"), None
-        if not rendered.accepted(answer.status):
-            raise Unrecognised(f"login answered {answer.status}")
-        token = token_at(answer.json(), method.token)
-        self.transcript.redact_also(token)
-        state = HttpSession(client, token=token)
-        for name, value in method.headers.items():
-            try:
-                state.session.headers[name] = render(RequestTemplate(path="/", headers={name: value}),
-                                                     {"token": token}).headers[name]
-            except TemplateError as error:
-                raise Unrecognised(f"the token cannot go in header {name}: {error}") from error
-        return LoginResult(True, f"{answer.status}, token issued"), state
 
     def _basic_login(
         self, method: BasicLogin, client: requests.Session, username: str, password: str

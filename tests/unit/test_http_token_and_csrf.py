@@ -51,6 +51,9 @@ class ApiUnit(BaseHTTPRequestHandler):
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])) or b"{}")
         if self.path == "/broken":
             self._json(200, {"data": {}})
+        elif self.path == "/json":  # deluge-web's JSON-RPC: {"result": true} and a session cookie, or false
+            good = body.get("method") == "auth.login" and body.get("params") == [GOOD[1]]
+            self._json(200, {"result": good, "id": body.get("id")}, cookie="_session_id=s1; Path=/" if good else None)
         elif (body.get("user"), body.get("password")) == GOOD and body.get("remember") is False:
             self._json(200, {"data": {"tokens": [{"id": TOKEN}]}})
         else:
@@ -129,3 +132,14 @@ def test_token_placeholder_without_a_token_session_is_unrecognised(unit: int) ->
     uses_token = RequestTemplate.model_validate({"path": "/x", "headers": {"X-T": "{token}"}})
     with pytest.raises(Unrecognised, match="holds no token"):
         web.send(uses_token, {})
+
+
+def test_a_json_rpc_login_whose_session_is_a_cookie(unit: int) -> None:
+    login = {"method": "token", "session_cookie": "_session_id",
+             "request": {"path": "/json", "json": {"method": "auth.login", "params": ["{password}"], "id": 1}}}
+    declared = HttpInterface.model_validate({"kind": "http", "port": unit, "login": login})
+    web = HttpClient("127.0.0.1", declared, LOOPBACK, Transcript("rpc", Redactor({})), 5.0)
+    accepted, session = web.login("", GOOD[1])
+    assert accepted.accepted and session is not None and "_session_id" in session.session.cookies
+    refused, none = web.login("", "deluge")
+    assert not refused.accepted and none is None and "no session cookie" in refused.detail

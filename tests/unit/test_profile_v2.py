@@ -108,6 +108,7 @@ def test_a_unit_without_a_network_password_change_declares_none(tmp_path: Path) 
 
 @pytest.mark.parametrize(("old", "new", "field", "message"), [
     ("token: data.tokens[0].id", "token: data..id", "interfaces[0].login.token", "JSON path"),
+    ("token: data.tokens[0].id", "session_cookie: sid\n      token: a", "interfaces[0].login.token", "one of them"),
     ('remember: false}', 'remember: false, x: "{nonce}"}', "interfaces[0].login.request",
      "unknown placeholder {nonce}"),
     ('json: {user: "{username}"', 'form: {a: b}\n        json: {user: "{username}"', "interfaces[0].login.request",
