@@ -6,7 +6,6 @@ that was killed or interrupted, running only the checks that did not finish.
 """
 
 import errno
-import socket
 import sys
 import time
 from collections.abc import Generator, Iterator
@@ -36,6 +35,7 @@ from harness.power.drivers import power_switch
 from harness.power.protocol import PowerSwitch
 from harness.profile import DeviceProfile
 from harness.profile_loader import ProfileError, load_profile
+from harness.reachability import silent_interfaces
 from harness.report.junit import write_junit
 from harness.report.lab_settings import ENVIRONMENT_VARIABLE, LabSettingsError, lab_settings_from_environment
 from harness.run_folder import default_run_dir, earlier_run_files
@@ -209,16 +209,11 @@ def unit_answers(request: pytest.FixtureRequest) -> None:
     """Before any check: the unit must answer on a declared port, or every check is INCONCLUSIVE at once."""
     if RUN_KEY not in request.config.stash:
         return
-    profile = _run(request.config).profile
-    address = str(profile.unit.address)
-    reasons = []
-    for declared in profile.interfaces:
-        try:
-            socket.create_connection((address, declared.port), timeout=profile.unit.connect_timeout_s).close()
-            return
-        except OSError as error:
-            reasons.append(f"{declared.kind}:{declared.port} {error.strerror or error}")
-    raise Inconclusive(f"the unit at {address} did not answer on any declared port ({'; '.join(reasons)})")
+    run = _run(request.config)
+    reasons = silent_interfaces(run.profile, run.scope, run.redactor)
+    if reasons is not None:
+        raise Inconclusive(f"the unit at {run.profile.unit.address} did not answer on any declared port "
+                           f"({'; '.join(reasons)})")
 
 
 @pytest.fixture(scope="session")

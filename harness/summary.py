@@ -61,7 +61,7 @@ def render_selftest(outcomes: "list[SelftestOutcome]", units: str = "reference d
         for key in [*ids, "overall"]:
             got, expected = outcome.got.get(key, "-"), outcome.expected.get(key)
             cell = SHORT.get(got, got) if expected in (None, got) else f"{SHORT.get(got, got)}≠{SHORT[expected]}"
-            cells.append(f"{cell:<10}")
+            cells.append(f"{cell:<9} ")  # a mismatch (INCONCL≠PASS) overflows, still spaced
         mark = "yes" if outcome.matches else "NO"
         lines.append(f"{outcome.name:<22}" + "".join(cells) + f"{outcome.seconds:>6.0f}s  {mark}")
     matched = sum(outcome.matches for outcome in outcomes)
