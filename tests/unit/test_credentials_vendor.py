@@ -136,6 +136,18 @@ def test_http_banners_are_server_title_and_realm_of_front_and_login_pages() -> N
     assert vendors_for(*banners) == ["ASUS"]
 
 
+def test_an_open_web_admin_shows_the_banners_of_its_front_page() -> None:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Page)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        interface = HttpInterface(kind="http", port=server.server_address[1], auth="none")
+        banners = http_banners(HttpClient("127.0.0.1", interface, LOOPBACK, transcript(), 5.0))
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert ("http_title", "ASUS Wireless & Router") in {(b.kind, b.text) for b in banners}
+
+
 def test_ssh_banner_is_the_identification_line_after_any_preamble() -> None:
     with serve_once(b"Welcome\r\nSSH-2.0-ROSSSH\r\n") as port:
         banners = ssh_banner(SshClient("127.0.0.1", SshInterface(kind="ssh", port=port), LOOPBACK, transcript(), 5.0))
