@@ -36,14 +36,14 @@ def _zoo(arguments: argparse.Namespace, extra: list[str]) -> int:
     from harness.lab.zoo import lifecycle
 
     try:
-        if arguments.action == "down":
-            lifecycle.down()
-            print("zoo: down")
-            return 0
-        if arguments.action == "up":
-            _announce(lifecycle.up(arguments.unit))
-            return 0
-        with exclusive_lab():
+        with exclusive_lab():  # up and down too: a zoo that `zoo run` is auditing is never cleared under it
+            if arguments.action == "down":
+                lifecycle.down()
+                print("zoo: down")
+                return 0
+            if arguments.action == "up":
+                _announce(lifecycle.up(arguments.unit))
+                return 0
             return _run(arguments)
     except LabError as error:
         raise UsageError(str(error)) from error
