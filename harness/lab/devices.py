@@ -186,8 +186,15 @@ ONBOARDING_UNITS: dict[str, ReferenceDevice] = {
                   web=False, snmp="off", ssh_update=True, etc_in_flash=True,
                   accounts=(_LOCKED_ROOT, Account("admin", ADMIN_UID, "admin", FIRST_LOGIN_SHELL), _AVAHI)),
 }
+# Item 3's non-conforming reference unit, in the selftest (its profile names it): r1's web admin without SSH
+# and SNMP, which answers the declared update "installed" and flashes nothing, so the version never changes.
+# It conforms otherwise, so the selftest shows item 3 alone failing.
+STALE_UPDATE_UNITS: dict[str, ReferenceDevice] = {
+    "f1": replace(DEVICES["r1"], name="f1", hostname="tkg-f1", model="TKG-F1", server_tag="TKG-F1 WebAdmin/1.0",
+                  ssh=False, ssh_account=None, snmp="off", applies_updates=False),
+}
 REFERENCE_DEVICES: dict[str, ReferenceDevice] = (  # every device `lab up` can start
-    DEVICES | CLONES | SURFACE_UNITS | UNIQUE_UNITS | ONBOARDING_UNITS
+    DEVICES | CLONES | SURFACE_UNITS | UNIQUE_UNITS | ONBOARDING_UNITS | STALE_UPDATE_UNITS
 )
 
 

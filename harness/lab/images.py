@@ -5,7 +5,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from harness.lab.devices import DEVICES, ONBOARDING_UNITS
+from harness.lab.devices import DEVICES, ONBOARDING_UNITS, STALE_UPDATE_UNITS
 from harness.lab.firmware.image import build_image
 from harness.lab.topology import IMAGES_DIR
 
@@ -24,6 +24,6 @@ def update_payload(model: str) -> bytes:
 
 def write_update_images(signing_key: Ed25519PrivateKey) -> None:
     IMAGES_DIR.mkdir(parents=True, exist_ok=True)
-    for name, device in (DEVICES | ONBOARDING_UNITS).items():
+    for name, device in (DEVICES | ONBOARDING_UNITS | STALE_UPDATE_UNITS).items():
         image = build_image(device.model, UPDATE_VERSION, update_payload(device.model), signing_key)
         image_path(name).write_bytes(image)

@@ -50,6 +50,8 @@ DEVICE_HOSTS: dict[str, Host] = {
     # Onboarding units: a first-run wizard with no preset credential (w1), an SSH-only unit (s1).
     "w1": Host("w1", "198.18.0.71"),
     "s1": Host("s1", "198.18.0.72"),
+    # A unit whose declared update does not take effect (item 3 fails): in the selftest beside r1, c1 and n1.
+    "f1": Host("f1", "198.18.0.81"),
 }
 
 

@@ -94,3 +94,11 @@ def test_the_qemu_power_cut_evidence_holds_the_serial_console_of_both_boots(self
     log = (out / "q1-router-qemu" / console).read_text(encoding="utf-8")
     assert log.count("power on (") == 2 and "power cut (SIGKILL of QEMU)" in log
     assert log.count("tekigo: services started") == 2
+
+
+def test_an_update_that_does_not_take_effect_fails_item_3_with_the_version_the_unit_still_reports(selftest) -> None:
+    _, out = selftest
+    checks = checks_of(json.loads((out / "f1-router-no-update" / "results.json").read_text(encoding="utf-8")))
+    update = checks["test_update_installs_the_declared_version"]
+    assert update["verdict"] == "FAIL"
+    assert "after the update the unit reports 1.0.0, expected 1.1.0" in update["reason"]
