@@ -1,7 +1,7 @@
 """The zoo: third-party units (Debian packages) in factory configuration get the verdicts their upstream
 documentation justifies, in a lab of their own that the reference lab's clearing never touches.
 
-Cost: the zoo boots in about 2 s; its five units run 3 at a time in about 1-2 min of wall time, plus the wait
+Cost: the zoo boots in about 2 s; each unit's run takes 13-16 s, the five 3 at a time under a minute, plus the wait
 for the lab lock when another module holds it.
 """
 
