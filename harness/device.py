@@ -235,6 +235,8 @@ class Device:
             if not run.accepted:
                 raise Inconclusive(f"the declared first-run setup was refused ({run.summary})")
             return
+        if self.profile.password_change is None:
+            raise Inconclusive("the profile declares no password change: the unit has none over the network")
         answer = self.change_password(self.new_password)
         if not self.state.password_changed:
             raise Inconclusive(f"the declared password change was refused ({answer.summary})")
