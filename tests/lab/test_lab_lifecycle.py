@@ -46,8 +46,8 @@ def test_up_boots_every_device_listening_within_seconds() -> None:
     assert "r1      198.18.0.11   on     22,80" in status.render()
     assert lab.status() == status
     assert sorted(p.name for p in (STATE_DIR / "images").iterdir()) == [
-        "c1-1.1.0.tkfw", "n1-1.1.0.tkfw", "r1-1.1.0.tkfw",
-    ]
+        "c1-1.1.0.tkfw", "f1-1.1.0.tkfw", "n1-1.1.0.tkfw", "r1-1.1.0.tkfw", "s1-1.1.0.tkfw", "w1-1.1.0.tkfw",
+    ]  # every unit the selftest updates, started or not: its profile names the image
 
 
 def test_tester_has_no_default_route_and_reaches_r1(in_tester) -> None:
