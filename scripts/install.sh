@@ -27,7 +27,7 @@ DEBIAN_PACKAGES=(
     swupdate                   # reference devices: the real update agent (web upload, CMS-signed images)
     openssh-sftp-server        # reference devices: dropbear's SFTP subsystem (updates by SSH command)
     python3-minimal            # reference devices: runs their fw_update command as the unit's admin
-    icecast2 transmission-daemon syncthing  # the zoo (`make zoo`): third-party units in their factory configuration
+    icecast2 transmission-daemon syncthing deluged deluge-web  # the zoo (`make zoo`): third-party units in their factory configuration
 )
 
 missing=()

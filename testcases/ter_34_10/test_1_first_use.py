@@ -111,7 +111,8 @@ def test_factory_default_only_opens_the_password_change(device, profile, evidenc
 
     opened = []
     version_probe = profile.firmware.version if profile.firmware else None
-    if version_probe is not None and version_probe.interface == "http" and version_probe.path is not None:
+    version_page = version_probe is not None and version_probe.interface == "http" and version_probe.path is not None
+    if version_page:
         version = device.web.request("GET", version_probe.path, session=session)
         if discloses_version(version, version_probe):
             opened.append(f"GET {version_probe.path} ({version.status}, the firmware version)")
@@ -136,6 +137,10 @@ def test_factory_default_only_opens_the_password_change(device, profile, evidenc
         if probe in device.web.request("GET", path, session=fresh).body:
             opened.append(f"POST {path} (the setting took the probe value {probe})")
     assert not opened, "the factory default changed settings before the password change: " + ", ".join(opened)
+    shells = [other for other in profile.login_interfaces() if not isinstance(other, HttpInterface)]
+    if not (version_page or device.web.interface.protected or shells):
+        raise Inconclusive("nothing but the password change was tried with the factory default: the profile declares "
+                           "no protected setting, version page or shell login to show what else it opens")
 
 
 def test_unique_per_unit_claim(device, profile, evidence):

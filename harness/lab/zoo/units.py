@@ -106,6 +106,13 @@ ZOO_UNITS: dict[str, ZooUnit] = {
             edits=(Edit("agentaddress  127.0.0.1,[::1]", "agentaddress  udp:161",
                         "the agent listens on localhost only by default"),)),),
     ),
+    # BitTorrent daemon (deluged) and its web UI (deluge-web): JSON-RPC login with the preset password "deluge"
+    # (deluge/ui/web/server.py CONFIG_DEFAULTS). The web UI listens on 0.0.0.0:8112 by default, deluged's RPC
+    # on localhost (allow_remote false): no edit; both create their configuration at the first start.
+    "deluge": ZooUnit(
+        name="deluge", address="198.18.14.16", package="deluge-web", ports=(8112,), configs=(),
+        data=Path("/var/lib/deluged"),
+    ),
 }
 
 assert all(len(name) <= MAX_NAME for name in ZOO_UNITS), "a zoo unit's name is too long for its veth"
