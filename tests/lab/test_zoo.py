@@ -1,7 +1,7 @@
 """The zoo: third-party units (Debian packages) in factory configuration get the verdicts their upstream
 documentation justifies, in a lab of their own that the reference lab's clearing never touches.
 
-Cost: the zoo boots in about 2 s; each unit's run takes 13-16 s, the six 3 at a time about a minute (deluge
+Cost: the zoo boots in about 2 s; each unit's run takes 13-16 s, the six 3 at a time about 32 s (deluge
 added ~14 s of unit time, one more slot of 3), plus the wait for the lab lock when another module holds it.
 """
 
