@@ -59,9 +59,12 @@ def test_guard_blocks_raw_sockets_that_bypass_the_transports() -> None:
 
 
 def test_guard_is_lifted_after_the_block() -> None:
-    with guard(LabScope(LAB)):
-        pass
     with socket.socket() as listener:
         listener.bind(("127.0.0.2", 0))
         listener.listen(1)
-        socket.create_connection(listener.getsockname(), timeout=1).close()
+        listener.settimeout(1.0)
+        with guard(LabScope(LAB)), pytest.raises(OutOfScope):
+            socket.create_connection(listener.getsockname(), timeout=1)
+        with socket.create_connection(listener.getsockname(), timeout=1):
+            accepted, _ = listener.accept()  # the same connect, after the block, arrives
+            accepted.close()

@@ -35,7 +35,8 @@ def test_command_output_without_regex_is_taken_whole_but_never_empty() -> None:
     {"interface": "ssh", "command": "cat /flash/firmware.json", "regex": r'"version": "([^"]+)"'},
 ])
 def test_each_probe_form_is_accepted(declared: dict[str, str]) -> None:
-    VersionProbe(**declared)
+    probe = VersionProbe(**declared)
+    assert {field: getattr(probe, field) for field in declared} == declared
 
 
 @pytest.mark.parametrize("declared", [
