@@ -24,6 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.support.lab_session import lab_with, median, timed_in_tester
+from benchmarks.support.result import result_line
 from benchmarks.support.unthrottled import PORTS, unthrottled_twin
 from harness.credentials.dictionary import load_dictionary
 from harness.credentials.sweep import SweepLimits
@@ -172,8 +173,8 @@ def main() -> int:
         ratios = [ours / theirs for _, ours, theirs in measured]
         ratio = median(ratios)
         spread = f" (rounds {min(ratios):.2f}-{max(ratios):.2f})" if len(ratios) > 1 else ""
-        print(f"RESULT sweep_vs_hydra_{kind.replace('-', '_')}{'_throttled' if arguments.throttled else ''} "
-              f"{ratio:.2f} goal >= 1.0 {'ok' if ratio >= 1.0 else 'miss'}{spread}")
+        name = f"sweep_vs_hydra_{kind.replace('-', '_')}{'_throttled' if arguments.throttled else ''}"
+        print(result_line(name, ratio, 1.0, ">=") + spread)
     return 0
 
 

@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.support.cpu_by_namespace import CpuSampler
 from benchmarks.support.lab_session import lab_with, timed_in_tester
+from benchmarks.support.result import result_line
 from harness import lab
 from harness.lab.clones import clone_profile, qemu_copy_profile
 from harness.lab.devices import CLONES
@@ -130,8 +131,8 @@ def main() -> int:
     print(f"\n{len(names)} units at once vs one alone ({checks} on {kind}, load average now "
           f"{os.getloadavg()[0]:.2f}): {many:.1f} s / {one:.1f} s = {many / one:.2f}x (goal <= {GOAL}x)")
     ratio = many / one
-    print(f"RESULT parallel_{'qemu' if arguments.qemu else 'r1'}_{len(names)}_units_vs_one {ratio:.2f} "
-          f"goal <= {GOAL} {'ok' if ratio <= GOAL and passed else 'miss'}")
+    print(result_line(f"parallel_{'qemu' if arguments.qemu else 'r1'}_{len(names)}_units_vs_one", ratio, GOAL, "<=",
+                      comparable=passed))
     return 0 if passed else 1
 
 

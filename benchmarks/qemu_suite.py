@@ -19,6 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.support.result import result_line
 from harness import lab
 from harness.lab.qemu.reference import machine_file, wait_for_ports
 from harness.lab.qemu.variants import QEMU_UNITS
@@ -122,7 +123,7 @@ def main() -> None:
     verdicts_ok = all(row[5] == "PASS" and row[6] == "PASS" for row in rows)
     if not verdicts_ok:
         say("not every run passed as q1 and r1 must: the times compare unlike runs")
-    say(f"RESULT qemu_suite_q1_s {q1:.1f} goal <= {GOAL_S:.0f} {'ok' if q1 <= GOAL_S and verdicts_ok else 'miss'}")
+    say(result_line("qemu_suite_q1_s", q1, GOAL_S, "<=", digits=1, comparable=verdicts_ok))
 
 
 if __name__ == "__main__":
